@@ -1,0 +1,162 @@
+"""Sites, services, desks, targets and appointments: the council's nouns.
+
+Standard library only. These are plain values; the store persists them and the
+site configuration builds them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from .errors import DomainError
+
+LETTER = re.compile(r"^[A-Z]$")
+CODE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The charter's promises, per site (minutes)."""
+
+    greet_minutes: int = 2
+    serve_minutes: int = 15
+    appointment_grace_minutes: int = 5
+    # An appointment becomes callable this many minutes before its appointed time.
+    appointment_window_minutes_before: int = 0
+
+    def __post_init__(self) -> None:
+        for name in (
+            "greet_minutes",
+            "serve_minutes",
+            "appointment_grace_minutes",
+            "appointment_window_minutes_before",
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise DomainError(f"target {name} must be a whole number of minutes, not {value!r}")
+
+
+@dataclass(frozen=True)
+class Service:
+    """A reason for a visit, as the kiosk offers it."""
+
+    code: str
+    name: str
+    letter: str
+    prioritised: bool = False
+    group: str = "General"
+    mean_service_minutes: float = 10.0
+    questions: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not CODE.match(self.code):
+            raise DomainError(
+                f"service code {self.code!r} must be lower-case letters, digits and dashes"
+            )
+        if not LETTER.match(self.letter):
+            raise DomainError(f"service {self.code}: ticket letter must be one capital letter")
+        if not self.name.strip():
+            raise DomainError(f"service {self.code}: name must not be empty")
+        if self.mean_service_minutes <= 0:
+            raise DomainError(f"service {self.code}: mean service minutes must be above zero")
+
+
+@dataclass(frozen=True)
+class Desk:
+    """A CSA's desk or interview room and the services it deals with."""
+
+    name: str
+    services: frozenset[str]
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise DomainError("desk name must not be empty")
+        if not self.services:
+            raise DomainError(f"{self.name}: a desk must serve at least one service")
+
+    def serves(self, service_code: str) -> bool:
+        return service_code in self.services
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """Opening times per weekday (0 = Monday); a day missing is closed."""
+
+    days: dict[int, tuple[time, time]] = field(default_factory=dict)
+
+    def is_open(self, local: datetime) -> bool:
+        span = self.days.get(local.weekday())
+        return span is not None and span[0] <= local.time() < span[1]
+
+
+@dataclass(frozen=True)
+class Site:
+    """One One Stop Shop."""
+
+    code: str
+    name: str
+    council: str
+    services: tuple[Service, ...]
+    desks: tuple[Desk, ...]
+    targets: Targets = Targets()
+    timezone: str = "Europe/London"
+    opening_hours: OpeningHours = OpeningHours()
+    # Queue classes in calling order (see policy.py); a site may reorder or drop them.
+    queue_order: tuple[str, ...] = ("appointment", "priority", "walk_in")
+
+    def __post_init__(self) -> None:
+        if not CODE.match(self.code):
+            raise DomainError(f"site code {self.code!r} must be lower-case letters, digits, dashes")
+        codes = [s.code for s in self.services]
+        duplicates = {c for c in codes if codes.count(c) > 1}
+        if duplicates:
+            raise DomainError(f"site {self.code}: service codes repeated: {sorted(duplicates)}")
+        names = [d.name.casefold() for d in self.desks]
+        if len(set(names)) != len(names):
+            raise DomainError(f"site {self.code}: desk names must be different")
+        for desk in self.desks:
+            unknown = desk.services - set(codes)
+            if unknown:
+                raise DomainError(f"{desk.name}: unknown services {sorted(unknown)}")
+
+    def service(self, code: str) -> Service:
+        for service in self.services:
+            if service.code == code:
+                return service
+        raise DomainError(f"site {self.code} has no service {code!r}")
+
+    def desk(self, name: str) -> Desk:
+        """Find a desk by its name ("Desk 4"), case-insensitively, or by its number ("4")."""
+        wanted = name.strip().casefold()
+        for desk in self.desks:
+            if desk.name.casefold() == wanted:
+                return desk
+        numbered = [d for d in self.desks if d.name.casefold().split()[-1] == wanted]
+        if len(numbered) == 1:
+            return numbered[0]
+        raise DomainError(
+            f"site {self.code} has no desk {name!r} (desks: {', '.join(d.name for d in self.desks)})"
+        )
+
+    @property
+    def prioritised_services(self) -> frozenset[str]:
+        return frozenset(s.code for s in self.services if s.prioritised)
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """A booked slot. The visit it becomes is created when the visitor checks in."""
+
+    ref: str
+    site: str
+    service: str
+    at: datetime  # timezone-aware
+    status: str = "booked"  # booked | arrived | cancelled
+
+    def __post_init__(self) -> None:
+        if self.at.tzinfo is None:
+            raise DomainError("an appointment time must carry its time zone")
