@@ -1,0 +1,563 @@
+"""The `onestop` command: every action of the core, for scripts and support staff.
+
+Every verb takes `--json` (one JSON document on standard output) and `--db URL`
+(or the ONESTOP_DB environment variable; the default is the SQLite file in the
+data folder). A misused command prints its usage and exits 2; a request the One
+Stop Shop's rules refuse (an unknown ticket, a call from a busy desk) prints the
+reason and exits 2 having changed nothing; a database that cannot be reached
+exits 1. No traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any, NoReturn
+
+from shared import __version__
+
+EXIT_USER = 2
+EXIT_SYSTEM = 1
+
+
+class UsageError(Exception):
+    """Raised instead of argparse's own exit so that --json can report it."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(message)
+        self.parser = parser
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(self, message)
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="database URL (default: $ONESTOP_DB, else SQLite in the data folder)",
+    )
+    common.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print JSON for scripts"
+    )
+    return common
+
+
+def build_parser() -> Parser:
+    common = _common()
+    parser = Parser(
+        prog="onestop",
+        description="OneStop: reception and queueing for council One Stop Shops.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"onestop {__version__}")
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=Parser)
+    verbs.required = True
+
+    def verb(name: str, help_text: str, handler: Callable[..., Any]) -> Parser:
+        sub = verbs.add_parser(name, help=help_text, description=help_text, parents=[common])
+        sub.set_defaults(handler=handler)
+        return sub  # type: ignore[return-value]
+
+    def site_arg(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--site", required=True, help="site code, e.g. bootle")
+
+    def visit_args(sub: argparse.ArgumentParser, ticket_required: bool = False) -> None:
+        sub.add_argument(
+            "ticket",
+            nargs=None if ticket_required else "?",
+            help="today's ticket number, e.g. A023" + ("" if ticket_required else " (or --desk)"),
+        )
+        site_arg(sub)
+        if not ticket_required:
+            sub.add_argument("--desk", help="the visitor this desk is dealing with")
+
+    # db
+    db = verbs.add_parser("db", help="database schema", parents=[common])
+    db_verbs = db.add_subparsers(dest="db_verb", metavar="ACTION", parser_class=Parser)
+    db_verbs.required = True
+    up = db_verbs.add_parser("upgrade", help="apply the schema migrations", parents=[common])
+    up.set_defaults(handler=cmd_db_upgrade)
+
+    # site
+    site = verbs.add_parser("site", help="site configurations", parents=[common])
+    site_verbs = site.add_subparsers(dest="site_verb", metavar="ACTION", parser_class=Parser)
+    site_verbs.required = True
+    load = site_verbs.add_parser("load", help="add or replace a site from its TOML file", parents=[common])
+    load.add_argument("file")
+    load.set_defaults(handler=cmd_site_load)
+    show = site_verbs.add_parser("show", help="a site's services and desks", parents=[common])
+    show.add_argument("site")
+    show.set_defaults(handler=cmd_site_show)
+    listing = site_verbs.add_parser("list", help="the sites in the database", parents=[common])
+    listing.set_defaults(handler=cmd_site_list)
+
+    # check-in and reception
+    sub = verb("checkin", "check a visitor in and issue a ticket", cmd_checkin)
+    site_arg(sub)
+    sub.add_argument("--service", help="service code (see `onestop site show`)")
+    sub.add_argument("--appointment", metavar="REF", help="booking reference of an appointment")
+    sub.add_argument("--priority", action="store_true", help="flag the visitor as priority")
+    sub.add_argument(
+        "--flag", action="append", default=[], metavar="NAME=VALUE",
+        help="a need staff should see, e.g. interpreter=Polish (repeatable)",
+    )
+
+    sub = verb("greet", "record that reception greeted a visitor", cmd_greet)
+    visit_args(sub, ticket_required=True)
+    sub = verb("leave", "record that a visitor left before being called", cmd_leave)
+    visit_args(sub, ticket_required=True)
+    sub = verb("change", "change a waiting visitor's service or priority", cmd_change)
+    visit_args(sub, ticket_required=True)
+    sub.add_argument("--service")
+    sub.add_argument("--priority", action=argparse.BooleanOptionalAction, default=None)
+    sub = verb("unpark", "send a parked visitor back to the queue", cmd_unpark)
+    visit_args(sub, ticket_required=True)
+    sub = verb("visit", "everything about one of today's tickets", cmd_visit)
+    visit_args(sub, ticket_required=True)
+
+    # desks
+    sub = verb("call-next", "call the next visitor to a desk (queue policy)", cmd_call_next)
+    site_arg(sub)
+    sub.add_argument("--desk", required=True, help='desk name or number, e.g. "Desk 4" or 4')
+    sub = verb("call", "call a particular visitor to a desk", cmd_call)
+    visit_args(sub, ticket_required=True)
+    sub.add_argument("--desk", required=True)
+    for name, help_text, handler in (
+        ("recall", "announce the call again", cmd_recall),
+        ("start", "start dealing with the called visitor", cmd_start),
+        ("no-show", "the called visitor did not come forward", cmd_no_show),
+        ("park", "put the visitor aside for now", cmd_park),
+    ):
+        visit_args(verb(name, help_text, handler))
+    sub = verb("finish", "finish with an outcome", cmd_finish)
+    visit_args(sub)
+    sub.add_argument(
+        "--outcome", required=True,
+        help="resolved | referred | avoidable | digital-assistance",
+    )
+    sub.add_argument("--detail", default="", help="back office referred to, or the avoidable reason")
+    sub = verb("transfer", "send to another service or desk (keeps arrival time)", cmd_transfer)
+    visit_args(sub)
+    sub.add_argument("--to", dest="to_service", metavar="SERVICE", help="service code")
+    sub.add_argument("--to-desk", metavar="DESK")
+
+    sub = verb("queue", "who is waiting, in calling order, and who is at a desk", cmd_queue)
+    site_arg(sub)
+    sub.add_argument("--limit", type=int, default=None)
+    sub = verb("visits", "every visit of a day", cmd_visits)
+    site_arg(sub)
+    sub.add_argument("--date", type=_date, default=None, help="YYYY-MM-DD (default today)")
+
+    # appointments
+    appt = verbs.add_parser("appointment", help="book and list appointments", parents=[common])
+    appt_verbs = appt.add_subparsers(dest="appt_verb", metavar="ACTION", parser_class=Parser)
+    appt_verbs.required = True
+    add = appt_verbs.add_parser("add", help="book an appointment", parents=[common])
+    site_arg(add)
+    add.add_argument("--service", required=True)
+    add.add_argument("--at", required=True, type=_aware_time, help="ISO 8601 with offset")
+    add.add_argument("--ref", help="booking reference (generated if left out)")
+    add.set_defaults(handler=cmd_appointment_add)
+    lst = appt_verbs.add_parser("list", help="appointments of a day or range", parents=[common])
+    site_arg(lst)
+    lst.add_argument("--date", type=_date, default=None, help="YYYY-MM-DD (default today)")
+    lst.add_argument("--to", dest="to_date", type=_date, default=None, help="last day of a range")
+    lst.set_defaults(handler=cmd_appointment_list)
+    imp = appt_verbs.add_parser(
+        "import", help="import a CSV (columns: site, service, at, ref); all or nothing",
+        parents=[common],
+    )
+    imp.add_argument("file")
+    imp.add_argument("--site", help="site for rows without a site column")
+    imp.set_defaults(handler=cmd_appointment_import)
+    cancel = appt_verbs.add_parser("cancel", help="cancel a booking", parents=[common])
+    cancel.add_argument("ref")
+    site_arg(cancel)
+    cancel.set_defaults(handler=cmd_appointment_cancel)
+
+    sub = verb("demo", "run the demonstration (a scripted morning at Bootle)", cmd_demo)
+    sub.add_argument("--fast", action="store_true", help="no pauses")
+    sub.add_argument("--visitors", type=int, default=24)
+    return parser
+
+
+# -- argument types ---------------------------------------------------------------
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-24") from None
+
+
+def _aware_time(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an ISO 8601 time like 2026-11-24T10:30:00+00:00"
+        ) from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{value!r} needs a UTC offset, like +00:00")
+    return moment
+
+
+def _flags(pairs: Sequence[str]) -> dict[str, str]:
+    flags = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            from shared.domain import DomainError
+
+            raise DomainError(f"--flag {pair!r}: write it as NAME=VALUE, e.g. interpreter=Polish")
+        flags[name.strip().lower()] = value.strip()
+    return flags
+
+
+# -- plumbing -----------------------------------------------------------------------
+
+
+def _office(args: argparse.Namespace) -> Any:
+    from shared.office import Office
+    from shared.store import Database
+
+    office = Office(Database(getattr(args, "db", None)))
+    office.ensure_default_sites()
+    return office
+
+
+def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(data, indent=None, default=str))
+    else:
+        print(text)
+
+
+def _local(moment: datetime | str | None, timezone: str = "Europe/London") -> str:
+    from zoneinfo import ZoneInfo
+
+    if moment is None:
+        return "-"
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%H:%M:%S")
+
+
+# -- verbs ---------------------------------------------------------------------------
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> None:
+    from shared.store import Database
+    from shared.store.migrate import head_revision, upgrade
+
+    db = Database(getattr(args, "db", None), migrate=False)
+    try:
+        applied = upgrade(db.engine)
+    finally:
+        db.dispose()
+    _emit(
+        args,
+        {"database": db.description, "revision": head_revision(), "applied": applied},
+        f"{db.description}: schema {'upgraded to' if applied else 'already at'} {head_revision()}",
+    )
+
+
+def cmd_site_load(args: argparse.Namespace) -> None:
+    office = _office(args)
+    site = office.load_site_file(args.file)
+    _emit(
+        args,
+        {"site": site.code, "name": site.name, "services": len(site.services), "desks": len(site.desks)},
+        f"loaded {site.name} ({site.code}): {len(site.services)} services, {len(site.desks)} desks",
+    )
+
+
+def cmd_site_show(args: argparse.Namespace) -> None:
+    site = _office(args).site(args.site)
+    data = {
+        "code": site.code,
+        "name": site.name,
+        "council": site.council,
+        "timezone": site.timezone,
+        "targets": {
+            "greet_minutes": site.targets.greet_minutes,
+            "serve_minutes": site.targets.serve_minutes,
+            "appointment_grace_minutes": site.targets.appointment_grace_minutes,
+            "appointment_window_minutes_before": site.targets.appointment_window_minutes_before,
+        },
+        "queue_order": list(site.queue_order),
+        "services": [
+            {
+                "code": s.code,
+                "name": s.name,
+                "letter": s.letter,
+                "prioritised": s.prioritised,
+                "group": s.group,
+            }
+            for s in site.services
+        ],
+        "desks": [{"name": d.name, "services": sorted(d.services)} for d in site.desks],
+    }
+    lines = [f"{site.name} ({site.code}), {site.council}", "", "Services:"]
+    lines += [
+        f"  {s.letter}  {s.code:<28} {s.name}{'  [prioritised]' if s.prioritised else ''}"
+        for s in site.services
+    ]
+    lines += ["", "Desks:"]
+    lines += [f"  {d.name:<18} {', '.join(sorted(d.services))}" for d in site.desks]
+    _emit(args, data, "\n".join(lines))
+
+
+def cmd_site_list(args: argparse.Namespace) -> None:
+    codes = _office(args).sites()
+    _emit(args, {"sites": codes}, "\n".join(codes))
+
+
+def cmd_checkin(args: argparse.Namespace) -> None:
+    from shared.domain import DomainError
+
+    if not args.service and not args.appointment:
+        raise DomainError("say which service (--service CODE) or give --appointment REF")
+    result = _office(args).checkin(
+        args.site,
+        args.service,
+        appointment=args.appointment,
+        priority=args.priority,
+        flags=_flags(args.flag),
+    )
+    _emit(
+        args,
+        result.as_json(),
+        f"ticket {result.ticket} for {result.service}: {result.ahead} ahead, "
+        f"about {result.estimated_wait_minutes} minutes",
+    )
+
+
+def _visit_out(args: argparse.Namespace, visit: Any, verb_text: str) -> None:
+    from shared.office import visit_json
+
+    _emit(args, visit_json(visit), f"{visit.ticket} {verb_text} ({visit.state.value})")
+
+
+def cmd_greet(args: argparse.Namespace) -> None:
+    _visit_out(args, _office(args).greet(args.site, args.ticket), "greeted")
+
+
+def cmd_leave(args: argparse.Namespace) -> None:
+    _visit_out(args, _office(args).leave(args.site, args.ticket), "marked as left")
+
+
+def cmd_change(args: argparse.Namespace) -> None:
+    visit = _office(args).change(args.site, args.ticket, service=args.service, priority=args.priority)
+    _visit_out(args, visit, f"now {visit.service}{', priority' if visit.priority else ''}")
+
+
+def cmd_unpark(args: argparse.Namespace) -> None:
+    _visit_out(args, _office(args).return_to_queue(args.site, args.ticket), "back in the queue")
+
+
+def cmd_visit(args: argparse.Namespace) -> None:
+    from shared.office import visit_json
+
+    visit = _office(args).visit(args.site, args.ticket)
+    data = visit_json(visit)
+    _emit(args, data, "\n".join(f"{k:>16}: {v}" for k, v in data.items()))
+
+
+def cmd_call_next(args: argparse.Namespace) -> None:
+    result = _office(args).call_next(args.site, args.desk)
+    text = (
+        f"{result.ticket} -> {result.desk}"
+        if result.ticket
+        else f"nobody is waiting for {result.desk}"
+    )
+    data = result.as_json()
+    _emit(args, data, text)
+
+
+def cmd_call(args: argparse.Namespace) -> None:
+    _visit_out(args, _office(args).call_ticket(args.site, args.desk, args.ticket), f"called to {args.desk}")
+
+
+def cmd_recall(args: argparse.Namespace) -> None:
+    visit = _office(args).recall(args.site, args.ticket, args.desk)
+    _visit_out(args, visit, f"called again to {visit.desk} (call {visit.call_count})")
+
+
+def cmd_start(args: argparse.Namespace) -> None:
+    _visit_out(args, _office(args).start(args.site, args.ticket, args.desk), "being served")
+
+
+def cmd_no_show(args: argparse.Namespace) -> None:
+    _visit_out(args, _office(args).no_show(args.site, args.ticket, args.desk), "marked as a no-show")
+
+
+def cmd_park(args: argparse.Namespace) -> None:
+    _visit_out(args, _office(args).park(args.site, args.ticket, args.desk), "parked")
+
+
+def cmd_finish(args: argparse.Namespace) -> None:
+    from shared.domain import Outcome
+
+    outcome = Outcome.parse(args.outcome, args.detail)
+    _visit_out(args, _office(args).finish(args.site, outcome, args.ticket, args.desk), "finished")
+
+
+def cmd_transfer(args: argparse.Namespace) -> None:
+    from shared.domain import DomainError
+
+    if not args.to_service and not args.to_desk:
+        raise DomainError("say where to: --to SERVICE and/or --to-desk DESK")
+    visit = _office(args).transfer(
+        args.site, args.ticket, args.desk, to_service=args.to_service, to_desk=args.to_desk
+    )
+    _visit_out(args, visit, f"transferred to {visit.service}{' at ' + visit.assigned_desk if visit.assigned_desk else ''}")
+
+
+def cmd_queue(args: argparse.Namespace) -> None:
+    from dataclasses import asdict
+
+    office = _office(args)
+    waiting = office.waiting(args.site, args.limit)
+    at_desks = office.with_desks(args.site)
+    data = {
+        "site": args.site.lower(),
+        "waiting": [asdict(w) for w in waiting],
+        "at_desks": [
+            {"visit_id": v.id, "ticket": v.ticket, "service": v.service, "state": v.state.value, "desk": v.desk}
+            for v in at_desks
+        ],
+    }
+    lines = [f"{len(waiting)} waiting" + (f" (first {args.limit})" if args.limit else "")]
+    for w in waiting:
+        notes = []
+        if w.appointment_at:
+            notes.append(f"appointment {_local(w.appointment_at)}")
+            if not w.callable:
+                notes.append("not yet callable")
+        if w.priority:
+            notes.append("priority")
+        notes += [f"{k}={v}" if v else k for k, v in w.flags.items()]
+        lines.append(
+            f"  {w.ticket:<6} {w.service:<28} {w.waiting_minutes:6.1f} min  {w.state:<10} {', '.join(notes)}"
+        )
+    lines.append(f"{len(at_desks)} at desks")
+    lines += [f"  {v.ticket:<6} {v.service:<28} {v.state.value:<8} {v.desk}" for v in at_desks]
+    _emit(args, data, "\n".join(lines))
+
+
+def cmd_visits(args: argparse.Namespace) -> None:
+    from shared.office import visit_json
+
+    visits = _office(args).visits(args.site, args.date)
+    data = [visit_json(v) for v in visits]
+    lines = [
+        f"{v.ticket:<6} {v.service:<28} {v.state.value:<10} arrived {_local(v.arrived_at)} "
+        f"called {_local(v.first_called_at)} {v.desk or ''}"
+        for v in visits
+    ]
+    _emit(args, {"visits": data}, "\n".join(lines) or "no visits")
+
+
+def cmd_appointment_add(args: argparse.Namespace) -> None:
+    booked = _office(args).add_appointment(args.site, args.service, args.at, args.ref)
+    _emit(args, booked, f"booked {booked['ref']}: {booked['service']} at {booked['local_time']}")
+
+
+def cmd_appointment_list(args: argparse.Namespace) -> None:
+    rows = _office(args).appointments(args.site, args.date, args.to_date)
+    lines = [f"{r['local_time']}  {r['ref']:<12} {r['service']:<28} {r['status']}" for r in rows]
+    _emit(args, {"appointments": rows}, "\n".join(lines) or "no appointments")
+
+
+def cmd_appointment_import(args: argparse.Namespace) -> None:
+    count = _office(args).import_appointments(args.file, args.site)
+    _emit(args, {"imported": count}, f"imported {count} appointments")
+
+
+def cmd_appointment_cancel(args: argparse.Namespace) -> None:
+    row = _office(args).cancel_appointment(args.site, args.ref)
+    _emit(args, row, f"cancelled {row['ref']}")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from shared.demo import SimulatedClock, morning_start, run_demo
+    from shared.office import Office
+    from shared.store import Database
+    from shared.store.db import data_dir
+
+    url = getattr(args, "db", None)
+    if url is None:
+        path = data_dir() / "demo.db"
+        for stale in (path, path.with_name("demo.db-wal"), path.with_name("demo.db-shm")):
+            stale.unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    clock = SimulatedClock(morning_start())
+    office = Office(Database(url, clock=clock))
+    office.ensure_default_sites()
+    figures = run_demo(office, visitors=args.visitors, fast=args.fast, clock=clock)
+    if getattr(args, "json", False):
+        print(json.dumps(figures))
+
+
+# -- entry point ---------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    wants_json = "--json" in argv
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as error:
+        error.parser.print_usage(sys.stderr)
+        print(f"{error.parser.prog}: error: {error}", file=sys.stderr)
+        if wants_json:
+            print(json.dumps({"error": str(error), "usage": True}))
+        return EXIT_USER
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    from shared.domain import DomainError
+
+    try:
+        from shared.config import ConfigError
+    except ImportError:  # pragma: no cover
+        ConfigError = DomainError  # type: ignore[misc,assignment]  # noqa: N806
+
+    def fail(message: str, code: int) -> int:
+        print(f"onestop: error: {message}", file=sys.stderr)
+        if getattr(args, "json", False):
+            print(json.dumps({"error": message}))
+        return code
+
+    try:
+        args.handler(args)
+    except (DomainError, ConfigError) as error:
+        return fail(str(error), EXIT_USER)
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        return fail(f"cannot use the database: {reason}", EXIT_SYSTEM)
+    except SQLAlchemyError as error:
+        return fail(f"database error: {str(error).splitlines()[0]}", EXIT_SYSTEM)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

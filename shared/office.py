@@ -1,0 +1,646 @@
+"""What happens at a One Stop Shop, one transaction per action.
+
+The use cases every app and the `onestop` command call: check a visitor in,
+greet, call the next, recall, start, finish, transfer, park, book appointments.
+Each method opens one transaction, loads what it needs, applies the domain rule,
+writes, and commits; a DomainError leaves the database untouched.
+"""
+
+from __future__ import annotations
+
+import csv
+import secrets
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, insert, select, update
+
+from shared.domain import (
+    WITH_DESK,
+    DomainError,
+    NotFound,
+    Outcome,
+    Site,
+    State,
+    Visit,
+)
+from shared.domain.estimate import estimate_wait_minutes
+from shared.domain.policy import policy_for, rank
+from shared.domain.tickets import format_ticket, normalise_ticket, ticket_day
+from shared.store import repository as repo
+from shared.store.db import Database, Tx
+from shared.store.tables import appointment_t, counter_t, site_t, visit_t
+
+REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and typed
+
+
+@dataclass(frozen=True)
+class CheckinResult:
+    visit_id: int
+    ticket: str
+    service: str
+    ahead: int
+    estimated_wait_minutes: int
+    site: str = ""
+    arrived_at: str = ""
+    appointment_at: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CallResult:
+    visit_id: int | None
+    ticket: str | None
+    desk: str
+    service: str | None = None
+    site: str = ""
+    called_at: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class WaitingVisit:
+    visit_id: int
+    ticket: str
+    service: str
+    state: str
+    arrived_at: str
+    waiting_minutes: float
+    priority: bool
+    appointment_at: str | None
+    callable: bool
+    flags: dict[str, str] = field(default_factory=dict)
+    desk: str | None = None
+
+
+def visit_json(visit: Visit) -> dict[str, Any]:
+    def iso(moment: datetime | None) -> str | None:
+        return moment.isoformat() if moment else None
+
+    return {
+        "visit_id": visit.id,
+        "site": visit.site,
+        "ticket": visit.ticket,
+        "service": visit.service,
+        "state": visit.state.value,
+        "desk": visit.desk,
+        "priority": visit.priority,
+        "flags": visit.flags,
+        "arrived_at": iso(visit.arrived_at),
+        "appointment_at": iso(visit.appointment_at),
+        "greeted_at": iso(visit.greeted_at),
+        "first_called_at": iso(visit.first_called_at),
+        "called_at": iso(visit.called_at),
+        "call_count": visit.call_count,
+        "serving_at": iso(visit.serving_at),
+        "ended_at": iso(visit.ended_at),
+        "transfers": visit.transfers,
+        "outcome": visit.outcome.kind.value if visit.outcome else None,
+        "outcome_detail": visit.outcome.detail if visit.outcome else None,
+    }
+
+
+class Office:
+    """The One Stop Shop's actions over the shared database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- sites ---------------------------------------------------------------------
+
+    def load_site(self, config_text: str, source: str = "<string>") -> Site:
+        """Add or replace a site's configuration (validated first)."""
+        from shared.config import parse_site
+
+        site = parse_site(config_text, source)
+        with self.db.transaction() as tx:
+            existing = tx.conn.execute(select(site_t.c.id).where(site_t.c.code == site.code)).first()
+            values = {"name": site.name, "config": config_text, "loaded_at": tx.now}
+            if existing is None:
+                site_id = tx.conn.execute(
+                    insert(site_t).values(code=site.code, version=0, **values).returning(site_t.c.id)
+                ).scalar_one()
+            else:
+                site_id = existing.id
+                tx.conn.execute(update(site_t).where(site_t.c.id == site_id).values(**values))
+            ref = repo.SiteRef(site_id, site)
+            repo.rerank_waiting(tx, ref)
+            repo.changed(tx, ref)
+        return site
+
+    def load_site_file(self, path: str | Path) -> Site:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise DomainError(f"cannot read {path}: {error.strerror}") from None
+        return self.load_site(text, str(path))
+
+    def ensure_default_sites(self) -> None:
+        """A new database gets the shipped Bootle and Southport configurations."""
+        from shared.config import default_site_files
+
+        with self.db.transaction(write=False) as tx:
+            if repo.site_codes(tx):
+                return
+        for path in default_site_files():
+            self.load_site_file(path)
+
+    def site(self, code: str) -> Site:
+        with self.db.transaction(write=False) as tx:
+            return repo.get_site(tx, code).site
+
+    def sites(self) -> list[str]:
+        with self.db.transaction(write=False) as tx:
+            return repo.site_codes(tx)
+
+    # -- check-in ------------------------------------------------------------------
+
+    def checkin(
+        self,
+        site: str,
+        service: str | None = None,
+        *,
+        appointment: str | None = None,
+        priority: bool = False,
+        flags: dict[str, str] | None = None,
+    ) -> CheckinResult:
+        with self.db.transaction() as tx:
+            ref = repo.get_site(tx, site)
+            day = ticket_day(tx.now, ref.site.timezone)
+            appointment_id = None
+            appointment_at = None
+            if appointment is not None:
+                row = self._appointment_for_checkin(tx, ref, appointment, day)
+                if service is not None and service.strip().lower() != row.service:
+                    raise DomainError(
+                        f"appointment {row.ref} is for {ref.site.service(row.service).name}, "
+                        f"not {service}"
+                    )
+                service, appointment_id, appointment_at = row.service, row.id, row.at
+            if service is None:
+                raise DomainError("say which service the visitor came about (--service)")
+            chosen = ref.site.service(service.strip().lower())
+            ticket = format_ticket(chosen.letter, self._next_sequence(tx, ref.id, day, chosen.letter))
+            visit = Visit(
+                site=ref.code,
+                service=chosen.code,
+                ticket=ticket,
+                arrived_at=tx.now,
+                priority=priority,
+                appointment_at=appointment_at,
+                flags=dict(flags or {}),
+            )
+            ahead = self._ahead(tx, ref, visit)
+            repo.insert_visit(tx, ref, visit, day, appointment_id)
+            if appointment_id is not None:
+                tx.conn.execute(
+                    update(appointment_t)
+                    .where(appointment_t.c.id == appointment_id)
+                    .values(status="arrived", visit_id=visit.id)
+                )
+            desks = sum(1 for d in ref.site.desks if d.serves(chosen.code))
+            return CheckinResult(
+                visit_id=visit.id or 0,
+                ticket=ticket,
+                service=chosen.code,
+                ahead=ahead,
+                estimated_wait_minutes=estimate_wait_minutes(
+                    ahead, desks, chosen.mean_service_minutes
+                ),
+                site=ref.code,
+                arrived_at=visit.arrived_at.isoformat(),
+                appointment_at=appointment_at.isoformat() if appointment_at else None,
+            )
+
+    def _next_sequence(self, tx: Tx, site_id: int, day: date, letter: str) -> int:
+        """Atomically take the next number for a letter today (row-locked upsert)."""
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        upsert = (postgresql.insert if tx.postgres else sqlite.insert)(counter_t).values(
+            site_id=site_id, day=day, letter=letter, last=1
+        )
+        stmt = upsert.on_conflict_do_update(
+            index_elements=["site_id", "day", "letter"], set_={"last": counter_t.c.last + 1}
+        ).returning(counter_t.c.last)
+        return int(tx.conn.execute(stmt).scalar_one())
+
+    def _ahead(self, tx: Tx, ref: repo.SiteRef, visit: Visit) -> int:
+        """How many waiting visitors the desks that serve this visit will call first."""
+        site = ref.site
+        desks = [d for d in site.desks if d.serves(visit.service)]
+        related = set().union(*(d.services for d in desks)) if desks else {visit.service}
+        key = rank(visit, site.prioritised_services, policy_for(site))
+        counts = repo.waiting_counts(tx, ref.id)
+        ahead = sum(n for (s, k), n in counts.items() if s in related and k < key.klass)
+        if visit.appointment_at is None:
+            # A new arrival is the last of its class.
+            return ahead + sum(n for (s, k), n in counts.items() if s in related and k == key.klass)
+        same_class_before = tx.conn.execute(
+            select(func.count()).where(
+                visit_t.c.site_id == ref.id,
+                visit_t.c.state.in_(repo.WAITING_STATES),
+                visit_t.c.service.in_(sorted(related)),
+                visit_t.c.rank_class == key.klass,
+                visit_t.c.rank_at <= key.at,
+            )
+        ).scalar_one()
+        return ahead + int(same_class_before)
+
+    # -- reception -----------------------------------------------------------------
+
+    def greet(self, site: str, ticket: str) -> Visit:
+        return self._act(site, ticket, None, "greeted", lambda v, tx: v.greet(tx.now))
+
+    def leave(self, site: str, ticket: str) -> Visit:
+        return self._act(site, ticket, None, "left", lambda v, tx: v.leave(tx.now))
+
+    def change(
+        self, site: str, ticket: str, *, service: str | None = None, priority: bool | None = None
+    ) -> Visit:
+        def apply(visit: Visit, tx: Tx, site_obj: Site) -> None:
+            code = site_obj.service(service.strip().lower()).code if service else None
+            visit.change(service=code, priority=priority)
+
+        return self._act(site, ticket, None, "changed", apply, needs_site=True)
+
+    # -- desks ---------------------------------------------------------------------
+
+    def call_next(self, site: str, desk: str) -> CallResult:
+        with self.db.transaction() as tx:
+            ref = repo.get_site(tx, site)
+            chosen_desk = ref.site.desk(desk)
+            busy = repo.desk_visit(tx, ref, chosen_desk.name, [State.CALLED, State.SERVING])
+            if busy is not None:
+                raise DomainError(
+                    f"{chosen_desk.name} is still dealing with {busy.ticket} ({busy.state.value}): "
+                    "finish, transfer, park or mark it a no-show first"
+                )
+            visit = repo.next_for_desk(tx, ref, chosen_desk.name, sorted(chosen_desk.services))
+            if visit is None:
+                return CallResult(None, None, chosen_desk.name, site=ref.code)
+            before = _copy(visit)
+            visit.call(chosen_desk.name, tx.now)
+            repo.save_visit(tx, ref, visit, before, "called")
+            return CallResult(
+                visit.id,
+                visit.ticket,
+                chosen_desk.name,
+                visit.service,
+                ref.code,
+                tx.now.isoformat(),
+            )
+
+    def call_ticket(self, site: str, desk: str, ticket: str) -> Visit:
+        """Call a particular visitor (a parked one coming back, or reception's choice)."""
+
+        def apply(visit: Visit, tx: Tx, site_obj: Site) -> None:
+            chosen = site_obj.desk(desk)
+            if not chosen.serves(visit.service):
+                raise DomainError(f"{chosen.name} does not deal with {visit.service}")
+            visit.call(chosen.name, tx.now)
+
+        return self._act(site, ticket, None, "called", apply, needs_site=True)
+
+    def recall(self, site: str, ticket: str | None = None, desk: str | None = None) -> Visit:
+        return self._act(site, ticket, desk, "recalled", lambda v, tx: v.recall(tx.now))
+
+    def start(self, site: str, ticket: str | None = None, desk: str | None = None) -> Visit:
+        return self._act(site, ticket, desk, "started", lambda v, tx: v.start(tx.now))
+
+    def finish(
+        self,
+        site: str,
+        outcome: Outcome,
+        ticket: str | None = None,
+        desk: str | None = None,
+    ) -> Visit:
+        return self._act(
+            site, ticket, desk, "finished", lambda v, tx: v.finish(outcome, tx.now), outcome.detail
+        )
+
+    def no_show(self, site: str, ticket: str | None = None, desk: str | None = None) -> Visit:
+        return self._act(site, ticket, desk, "no_show", lambda v, tx: v.no_show(tx.now))
+
+    def park(self, site: str, ticket: str | None = None, desk: str | None = None) -> Visit:
+        return self._act(site, ticket, desk, "parked", lambda v, tx: v.park(tx.now))
+
+    def return_to_queue(self, site: str, ticket: str) -> Visit:
+        return self._act(site, ticket, None, "returned", lambda v, tx: v.return_to_queue(tx.now))
+
+    def transfer(
+        self,
+        site: str,
+        ticket: str | None = None,
+        desk: str | None = None,
+        *,
+        to_service: str | None = None,
+        to_desk: str | None = None,
+    ) -> Visit:
+        def apply(visit: Visit, tx: Tx, site_obj: Site) -> None:
+            service = site_obj.service(to_service.strip().lower()).code if to_service else None
+            target = site_obj.desk(to_desk).name if to_desk else None
+            if target is not None and not site_obj.desk(target).serves(service or visit.service):
+                raise DomainError(f"{target} does not deal with {service or visit.service}")
+            visit.transfer(tx.now, service=service, desk=target)
+
+        detail = " ".join(p for p in (to_service or "", to_desk or "") if p)
+        return self._act(site, ticket, desk, "transferred", apply, detail, needs_site=True)
+
+    # -- shared plumbing -------------------------------------------------------------
+
+    def _act(
+        self,
+        site: str,
+        ticket: str | None,
+        desk: str | None,
+        action: str,
+        apply: Any,
+        detail: str = "",
+        *,
+        needs_site: bool = False,
+    ) -> Visit:
+        with self.db.transaction() as tx:
+            ref = repo.get_site(tx, site)
+            visit = self._target(tx, ref, ticket, desk)
+            before = _copy(visit)
+            if needs_site:
+                apply(visit, tx, ref.site)
+            else:
+                apply(visit, tx)
+            repo.save_visit(tx, ref, visit, before, action, detail)
+            return visit
+
+    def _target(self, tx: Tx, ref: repo.SiteRef, ticket: str | None, desk: str | None) -> Visit:
+        if ticket:
+            return repo.find_ticket(
+                tx, ref, normalise_ticket(ticket), ticket_day(tx.now, ref.site.timezone)
+            )
+        if desk:
+            name = ref.site.desk(desk).name
+            visit = repo.desk_visit(tx, ref, name, WITH_DESK)
+            if visit is None:
+                raise NotFound(f"{name} is not dealing with anyone")
+            return visit
+        raise DomainError("say which visitor: a ticket number or --desk")
+
+    # -- reading the queue -------------------------------------------------------------
+
+    def visit(self, site: str, ticket: str) -> Visit:
+        with self.db.transaction(write=False) as tx:
+            ref = repo.get_site(tx, site)
+            return repo.find_ticket(
+                tx, ref, normalise_ticket(ticket), ticket_day(tx.now, ref.site.timezone), lock=False
+            )
+
+    def waiting(self, site: str, limit: int | None = None) -> list[WaitingVisit]:
+        """Who is waiting, in the order the policy would call them (ignoring desks)."""
+        with self.db.transaction(write=False) as tx:
+            ref = repo.get_site(tx, site)
+            stmt = (
+                select(visit_t)
+                .where(visit_t.c.site_id == ref.id, visit_t.c.state.in_(repo.WAITING_STATES))
+                .order_by(
+                    visit_t.c.rank_class, visit_t.c.rank_at, visit_t.c.arrived_at, visit_t.c.id
+                )
+            )
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            result = []
+            for row in tx.conn.execute(stmt):
+                result.append(
+                    WaitingVisit(
+                        visit_id=row.id,
+                        ticket=row.ticket,
+                        service=row.service,
+                        state=row.state,
+                        arrived_at=row.arrived_at.isoformat(),
+                        waiting_minutes=round((tx.now - row.arrived_at).total_seconds() / 60, 1),
+                        priority=row.priority,
+                        appointment_at=row.appointment_at.isoformat() if row.appointment_at else None,
+                        callable=row.callable_at <= tx.now,
+                        flags=repo.json.loads(row.flags),
+                        desk=row.assigned_desk,
+                    )
+                )
+            return result
+
+    def with_desks(self, site: str) -> list[Visit]:
+        """Visits being called, served or parked, by desk."""
+        with self.db.transaction(write=False) as tx:
+            ref = repo.get_site(tx, site)
+            rows = tx.conn.execute(
+                select(visit_t)
+                .where(
+                    visit_t.c.site_id == ref.id,
+                    visit_t.c.state.in_([s.value for s in WITH_DESK]),
+                )
+                .order_by(visit_t.c.desk, visit_t.c.called_at)
+            ).all()
+            return [repo.visit_from_row(r, ref.code) for r in rows]
+
+    def visits(self, site: str, day: date | None = None) -> list[Visit]:
+        """Every visit of a day (today by default), in check-in order."""
+        with self.db.transaction(write=False) as tx:
+            ref = repo.get_site(tx, site)
+            day = day or ticket_day(tx.now, ref.site.timezone)
+            rows = tx.conn.execute(
+                select(visit_t)
+                .where(visit_t.c.site_id == ref.id, visit_t.c.ticket_day == day)
+                .order_by(visit_t.c.id)
+            ).all()
+            return [repo.visit_from_row(r, ref.code) for r in rows]
+
+    # -- appointments ------------------------------------------------------------------
+
+    def add_appointment(
+        self, site: str, service: str, at: datetime, ref: str | None = None
+    ) -> dict[str, Any]:
+        if at.tzinfo is None:
+            raise DomainError("an appointment time needs its offset, like 2026-11-24T10:30:00+00:00")
+        with self.db.transaction() as tx:
+            site_ref = repo.get_site(tx, site)
+            return self._insert_appointment(tx, site_ref, service, at, ref)
+
+    def _insert_appointment(
+        self, tx: Tx, site_ref: repo.SiteRef, service: str, at: datetime, ref: str | None
+    ) -> dict[str, Any]:
+        chosen = site_ref.site.service(service.strip().lower())
+        if ref is not None:
+            ref = ref.strip().upper()
+            if not ref or len(ref) > 40 or not all(c.isalnum() or c in "-/" for c in ref):
+                raise DomainError(f"booking reference {ref!r}: letters, digits, - and / only")
+            clash = tx.conn.execute(
+                select(appointment_t.c.id).where(
+                    appointment_t.c.site_id == site_ref.id, appointment_t.c.ref == ref
+                )
+            ).first()
+            if clash is not None:
+                raise DomainError(f"booking reference {ref} is already used at {site_ref.code}")
+        else:
+            ref = self._new_ref(tx, site_ref)
+        tx.conn.execute(
+            insert(appointment_t).values(
+                site_id=site_ref.id,
+                ref=ref,
+                service=chosen.code,
+                at=at,
+                status="booked",
+                created_at=tx.now,
+            )
+        )
+        return _appointment_json(site_ref, ref, chosen.code, at, "booked")
+
+    def _new_ref(self, tx: Tx, site_ref: repo.SiteRef) -> str:
+        prefix = site_ref.code[:3].upper()
+        while True:
+            ref = prefix + "-" + "".join(secrets.choice(REF_ALPHABET) for _ in range(6))
+            taken = tx.conn.execute(
+                select(appointment_t.c.id).where(
+                    appointment_t.c.site_id == site_ref.id, appointment_t.c.ref == ref
+                )
+            ).first()
+            if taken is None:
+                return ref
+
+    def _appointment_for_checkin(self, tx: Tx, ref: repo.SiteRef, booking: str, day: date) -> Any:
+        wanted = booking.strip().upper()
+        stmt = select(appointment_t).where(
+            appointment_t.c.site_id == ref.id, appointment_t.c.ref == wanted
+        )
+        if tx.postgres:
+            stmt = stmt.with_for_update()
+        row = tx.conn.execute(stmt).first()
+        if row is None:
+            raise NotFound(f"no appointment {wanted} at {ref.site.name}: please ask at reception")
+        if row.status == "cancelled":
+            raise DomainError(f"appointment {wanted} was cancelled: please ask at reception")
+        if row.status == "arrived":
+            raise DomainError(f"appointment {wanted} has already checked in")
+        booked_day = ticket_day(row.at, ref.site.timezone)
+        if booked_day != day:
+            raise DomainError(
+                f"appointment {wanted} is on {booked_day:%A %d %B %Y}: please ask at reception"
+            )
+        return row
+
+    def cancel_appointment(self, site: str, booking: str) -> dict[str, Any]:
+        with self.db.transaction() as tx:
+            site_ref = repo.get_site(tx, site)
+            wanted = booking.strip().upper()
+            row = tx.conn.execute(
+                select(appointment_t).where(
+                    appointment_t.c.site_id == site_ref.id, appointment_t.c.ref == wanted
+                )
+            ).first()
+            if row is None:
+                raise NotFound(f"no appointment {wanted} at {site_ref.code}")
+            if row.status != "booked":
+                raise DomainError(f"appointment {wanted} is {row.status}: it cannot be cancelled")
+            tx.conn.execute(
+                update(appointment_t).where(appointment_t.c.id == row.id).values(status="cancelled")
+            )
+            repo.changed(tx, site_ref)
+            return _appointment_json(site_ref, row.ref, row.service, row.at, "cancelled")
+
+    def appointments(
+        self, site: str, start: date | None = None, end: date | None = None
+    ) -> list[dict[str, Any]]:
+        """Appointments from `start` to `end` inclusive (local days; today by default)."""
+        with self.db.transaction(write=False) as tx:
+            site_ref = repo.get_site(tx, site)
+            zone = ZoneInfo(site_ref.site.timezone)
+            first = start or ticket_day(tx.now, site_ref.site.timezone)
+            last = end or first
+            low = datetime.combine(first, datetime.min.time(), zone)
+            high = datetime.combine(last + timedelta(days=1), datetime.min.time(), zone)
+            rows = tx.conn.execute(
+                select(appointment_t)
+                .where(
+                    appointment_t.c.site_id == site_ref.id,
+                    appointment_t.c.at >= low,
+                    appointment_t.c.at < high,
+                )
+                .order_by(appointment_t.c.at, appointment_t.c.ref)
+            ).all()
+            return [
+                _appointment_json(site_ref, r.ref, r.service, r.at, r.status) for r in rows
+            ]
+
+    def import_appointments(self, path: str | Path, default_site: str | None = None) -> int:
+        """All or nothing: a bad row names its line, and nothing is imported."""
+        rows = list(_read_csv(Path(path)))
+        with self.db.transaction() as tx:
+            count = 0
+            for line, record in rows:
+                try:
+                    code = (record.get("site") or default_site or "").strip()
+                    if not code:
+                        raise DomainError("no site (add a site column or pass --site)")
+                    site_ref = repo.get_site(tx, code)
+                    at = _parse_time(record.get("at") or record.get("appointment_at") or "")
+                    self._insert_appointment(
+                        tx, site_ref, record.get("service") or "", at, record.get("ref") or None
+                    )
+                except DomainError as error:
+                    raise DomainError(f"{path}, line {line}: {error}") from None
+                count += 1
+            for code in {(r.get("site") or default_site or "").strip() for _, r in rows}:
+                repo.changed(tx, repo.get_site(tx, code))
+            return count
+
+
+def _copy(visit: Visit) -> Visit:
+    from copy import deepcopy
+
+    return deepcopy(visit)
+
+
+def _appointment_json(
+    site_ref: repo.SiteRef, ref: str, service: str, at: datetime, status: str
+) -> dict[str, Any]:
+    local = at.astimezone(ZoneInfo(site_ref.site.timezone))
+    return {
+        "ref": ref,
+        "site": site_ref.code,
+        "service": service,
+        "at": at.isoformat(),
+        "local_time": local.strftime("%Y-%m-%d %H:%M"),
+        "status": status,
+    }
+
+
+def _parse_time(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise DomainError(f"{value!r} is not an ISO 8601 time like 2026-11-24T10:30:00+00:00") from None
+    if moment.tzinfo is None:
+        raise DomainError(f"{value!r} has no UTC offset (write it like 2026-11-24T10:30:00+00:00)")
+    return moment
+
+
+def _read_csv(path: Path) -> Iterable[tuple[int, dict[str, str]]]:
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as error:
+        raise DomainError(f"cannot read {path}: {error.strerror}") from None
+    with handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames:
+            raise DomainError(f"{path} is empty: expected a header line")
+        names = [n.strip().lower() for n in reader.fieldnames]
+        missing = {"service"} - set(names) | ({"at"} - set(names) if "appointment_at" not in names else set())
+        if missing:
+            raise DomainError(f"{path}, line 1: missing column(s) {', '.join(sorted(missing))}")
+        reader.fieldnames = names
+        for record in reader:
+            yield reader.line_num, {k: (v or "").strip() for k, v in record.items() if k}

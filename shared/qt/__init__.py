@@ -1,0 +1,1 @@
+"""The few Qt pieces the apps share."""

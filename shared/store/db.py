@@ -1,0 +1,173 @@
+"""Connections: which database, how transactions begin, and what time it is.
+
+- SQLite (the default, one PC): a file in the platformdirs data folder, WAL mode,
+  and every writing transaction starts with BEGIN IMMEDIATE so two writers never
+  interleave a read-then-write.
+- PostgreSQL (an office or a council): `postgresql+psycopg://...`. Lifecycle times
+  come from the server's clock (`clock_timestamp()`), so PCs whose clocks drift
+  cannot corrupt a wait.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Connection, DateTime, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.types import TypeDecorator
+
+from shared.domain import DomainError
+
+APP = "onestop"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on every database."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store: times must be timezone-aware")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def data_dir() -> Path:
+    path = Path(os.environ.get("ONESTOP_DATA_DIR") or platformdirs.user_data_dir(APP, False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_url() -> str:
+    return f"sqlite:///{data_dir() / 'onestop.db'}"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """--db, else ONESTOP_DB, else the SQLite file in the data folder."""
+    chosen = url or os.environ.get("ONESTOP_DB") or default_url()
+    try:
+        parsed = make_url(chosen)
+    except ArgumentError:
+        raise DomainError(
+            f"{chosen!r} is not a database URL "
+            "(expected sqlite:///PATH or postgresql+psycopg://USER@HOST/DB)"
+        ) from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise DomainError(f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL")
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername != "postgresql+psycopg":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let us issue BEGIN ourselves (pysqlite's own handling defers it).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("onestop_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = resolve_url(url)
+    if url.startswith("sqlite"):
+        db_path = make_url(url).database
+        if db_path and db_path != ":memory:":
+            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+        return _sqlite_engine(url)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+@dataclass
+class Tx:
+    """One transaction: the connection, the moment it happens, and the dialect."""
+
+    conn: Connection
+    now: datetime
+    dialect: str
+
+    @property
+    def postgres(self) -> bool:
+        return self.dialect == "postgresql"
+
+
+class Database:
+    """The shared database every app reads and writes."""
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        migrate: bool = True,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        """`clock` replaces this PC's clock on SQLite (the demo's accelerated morning,
+        tests); PostgreSQL always uses the server's clock."""
+        self.url = resolve_url(url)
+        self.clock = clock
+        self.engine = make_engine(self.url)
+        self.dialect = self.engine.dialect.name
+        if migrate:
+            from .migrate import upgrade
+
+            upgrade(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.dispose()
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[Tx]:
+        """Commit if the block succeeds, roll back if it raises."""
+        with self.engine.connect() as conn:
+            if write:
+                conn = conn.execution_options(onestop_write=True)
+            with conn.begin():
+                yield Tx(conn, self._now(conn), self.dialect)
+
+    def _now(self, conn: Connection) -> datetime:
+        if self.dialect == "postgresql":
+            moment = conn.execute(text("SELECT clock_timestamp()")).scalar_one()
+            return moment.astimezone(UTC)
+        return self.clock() if self.clock else datetime.now(UTC)
+
+    @property
+    def description(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)

@@ -1,0 +1,148 @@
+"""The tables. One class per concept; constraints declared once, here.
+
+Changing a table means writing an Alembic migration (shared/store/migrations);
+a test compares these classes with the migrated schema on both databases.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from .db import UTCDateTime
+
+WAITING_SQL = "state IN ('checked_in', 'greeted')"
+
+
+def _time(nullable: bool = True, index: bool = False) -> Field:  # type: ignore[valid-type]
+    return Field(default=None, sa_column=Column(UTCDateTime, nullable=nullable, index=index))
+
+
+class SiteRow(SQLModel, table=True):
+    """A One Stop Shop; its full configuration (TOML) travels with it."""
+
+    __tablename__ = "site"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True)
+    name: str = Field(max_length=200)
+    config: str = Field(sa_column=Column(Text, nullable=False))
+    # Bumped by every change on SQLite, where subscribers poll it.
+    version: int = Field(default=0)
+    loaded_at: datetime | None = _time()
+
+
+class TicketCounter(SQLModel, table=True):
+    """The last ticket number handed out per site, local day and letter."""
+
+    __tablename__ = "ticket_counter"
+
+    site_id: int = Field(foreign_key="site.id", primary_key=True)
+    day: date = Field(primary_key=True)
+    letter: str = Field(max_length=1, primary_key=True)
+    last: int = Field(default=0)
+
+
+class QueueCount(SQLModel, table=True):
+    """How many are waiting per site, service and queue class (kept with every change)."""
+
+    __tablename__ = "queue_count"
+
+    site_id: int = Field(foreign_key="site.id", primary_key=True)
+    service: str = Field(max_length=40, primary_key=True)
+    rank_class: int = Field(primary_key=True)
+    waiting: int = Field(default=0)
+
+
+class AppointmentRow(SQLModel, table=True):
+    __tablename__ = "appointment"
+    __table_args__ = (UniqueConstraint("site_id", "ref", name="uq_appointment_site_ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    ref: str = Field(max_length=40)
+    service: str = Field(max_length=40)
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    status: str = Field(default="booked", max_length=20)  # booked | arrived | cancelled
+    visit_id: int | None = Field(default=None)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class VisitRow(SQLModel, table=True):
+    """A visitor's journey. rank_* mirror the queue policy so SQL can pick the next."""
+
+    __tablename__ = "visit"
+    __table_args__ = (
+        UniqueConstraint("site_id", "ticket_day", "ticket", name="uq_visit_ticket_per_day"),
+        Index(
+            "ix_visit_waiting",
+            "site_id",
+            "service",
+            "rank_class",
+            "rank_at",
+            "arrived_at",
+            "id",
+            sqlite_where=text(WAITING_SQL),
+            postgresql_where=text(WAITING_SQL),
+        ),
+        Index("ix_visit_site_arrived", "site_id", "arrived_at"),
+        Index(
+            "ix_visit_site_desk_active",
+            "site_id",
+            "desk",
+            sqlite_where=text("state IN ('called', 'serving', 'parked')"),
+            postgresql_where=text("state IN ('called', 'serving', 'parked')"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id")
+    service: str = Field(max_length=40)
+    ticket: str = Field(max_length=8)
+    ticket_day: date
+    state: str = Field(max_length=20)
+    priority: bool = Field(default=False)
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
+    appointment_at: datetime | None = _time()
+    flags: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    arrived_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    greeted_at: datetime | None = _time()
+    first_called_at: datetime | None = _time()
+    called_at: datetime | None = _time()
+    call_count: int = Field(default=0)
+    serving_at: datetime | None = _time()
+    parked_at: datetime | None = _time()
+    ended_at: datetime | None = _time()
+    desk: str | None = Field(default=None, max_length=60)
+    assigned_desk: str | None = Field(default=None, max_length=60)
+    transfers: int = Field(default=0)
+    outcome: str | None = Field(default=None, max_length=30)
+    outcome_detail: str | None = Field(default=None, max_length=500)
+    rank_class: int = Field(default=0)
+    rank_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    callable_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class VisitEvent(SQLModel, table=True):
+    """Every step of every visit, with its time: the audit trail of the queue."""
+
+    __tablename__ = "visit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True)
+    site_id: int = Field(foreign_key="site.id")
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    action: str = Field(max_length=30)
+    state: str = Field(max_length=20)
+    desk: str | None = Field(default=None, max_length=60)
+    detail: str | None = Field(default=None, max_length=500)
+
+
+visit_t = VisitRow.__table__  # type: ignore[attr-defined]
+site_t = SiteRow.__table__  # type: ignore[attr-defined]
+counter_t = TicketCounter.__table__  # type: ignore[attr-defined]
+count_t = QueueCount.__table__  # type: ignore[attr-defined]
+appointment_t = AppointmentRow.__table__  # type: ignore[attr-defined]
+event_t = VisitEvent.__table__  # type: ignore[attr-defined]
