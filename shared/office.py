@@ -61,6 +61,7 @@ class CallResult:
     service: str | None = None
     site: str = ""
     called_at: str | None = None
+    closed: str | None = None  # the ticket this call ended at the same desk, if any
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -274,19 +275,30 @@ class Office:
 
     # -- desks ---------------------------------------------------------------------
 
-    def call_next(self, site: str, desk: str) -> CallResult:
+    def call_next(self, site: str, desk: str, *, close_previous: bool = True) -> CallResult:
+        """Call the visitor the queue policy gives this desk (None when nobody waits).
+
+        A desk still holding a called or serving visit ends it first ("not recorded"
+        outcome), unless `close_previous` is False, when that is an error.
+        """
         with self.db.transaction() as tx:
             ref = repo.get_site(tx, site)
             chosen_desk = ref.site.desk(desk)
+            closed = None
             busy = repo.desk_visit(tx, ref, chosen_desk.name, [State.CALLED, State.SERVING])
             if busy is not None:
-                raise DomainError(
-                    f"{chosen_desk.name} is still dealing with {busy.ticket} ({busy.state.value}): "
-                    "finish, transfer, park or mark it a no-show first"
-                )
+                if not close_previous:
+                    raise DomainError(
+                        f"{chosen_desk.name} is still dealing with {busy.ticket} "
+                        f"({busy.state.value}): finish, transfer, park or mark it a no-show first"
+                    )
+                before = _copy(busy)
+                busy.close_unrecorded(tx.now)
+                repo.save_visit(tx, ref, busy, before, "closed", "by call next")
+                closed = busy.ticket
             visit = repo.next_for_desk(tx, ref, chosen_desk.name, sorted(chosen_desk.services))
             if visit is None:
-                return CallResult(None, None, chosen_desk.name, site=ref.code)
+                return CallResult(None, None, chosen_desk.name, site=ref.code, closed=closed)
             before = _copy(visit)
             visit.call(chosen_desk.name, tx.now)
             repo.save_visit(tx, ref, visit, before, "called")
@@ -297,6 +309,7 @@ class Office:
                 visit.service,
                 ref.code,
                 tx.now.isoformat(),
+                closed,
             )
 
     def call_ticket(self, site: str, desk: str, ticket: str) -> Visit:

@@ -42,6 +42,7 @@ class OutcomeKind(StrEnum):
     REFERRED = "referred"  # passed to a back office (detail: which)
     AVOIDABLE = "avoidable"  # avoidable contact (detail: the reason)
     DIGITAL_ASSISTANCE = "digital_assistance"  # helped to do it online
+    NOT_RECORDED = "not_recorded"  # the desk called the next without recording one
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,19 @@ class Visit:
     def finish(self, outcome: Outcome, at: datetime) -> None:
         self._require({State.SERVING}, "finished")
         self.outcome = outcome
+        self.ended_at = _aware(at)
+        self.state = State.FINISHED
+
+    def close_unrecorded(self, at: datetime) -> None:
+        """The desk called the next visitor while still holding this one.
+
+        As on commercial counters, "Call next" ends the current visit: a visit never
+        started counts as served from its call, and the outcome is "not recorded".
+        """
+        self._require({State.CALLED, State.SERVING}, "closed")
+        if self.serving_at is None:
+            self.serving_at = self.called_at
+        self.outcome = Outcome(OutcomeKind.NOT_RECORDED)
         self.ended_at = _aware(at)
         self.state = State.FINISHED
 
