@@ -168,7 +168,7 @@ def build_parser() -> Parser:
     add.set_defaults(handler=cmd_appointment_add)
     lst = appt_verbs.add_parser("list", help="appointments of a day or range", parents=[common])
     site_arg(lst)
-    lst.add_argument("--date", type=_date, default=None, help="YYYY-MM-DD (default today)")
+    lst.add_argument("--date", type=_date, default=None, help="YYYY-MM-DD (default: today and later)")
     lst.add_argument("--to", dest="to_date", type=_date, default=None, help="last day of a range")
     lst.set_defaults(handler=cmd_appointment_list)
     imp = appt_verbs.add_parser(

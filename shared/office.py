@@ -567,21 +567,25 @@ class Office:
     def appointments(
         self, site: str, start: date | None = None, end: date | None = None
     ) -> list[dict[str, Any]]:
-        """Appointments from `start` to `end` inclusive (local days; today by default)."""
+        """Appointments from `start` to `end` inclusive (local days).
+
+        With neither, today's and every later one; with `start` alone, that day.
+        """
         with self.db.transaction(write=False) as tx:
             site_ref = repo.get_site(tx, site)
             zone = ZoneInfo(site_ref.site.timezone)
             first = start or ticket_day(tx.now, site_ref.site.timezone)
-            last = end or first
-            low = datetime.combine(first, datetime.min.time(), zone)
-            high = datetime.combine(last + timedelta(days=1), datetime.min.time(), zone)
+            last = end or (start if start else None)
+            conditions = [
+                appointment_t.c.site_id == site_ref.id,
+                appointment_t.c.at >= datetime.combine(first, datetime.min.time(), zone),
+            ]
+            if last is not None:
+                high = datetime.combine(last + timedelta(days=1), datetime.min.time(), zone)
+                conditions.append(appointment_t.c.at < high)
             rows = tx.conn.execute(
                 select(appointment_t)
-                .where(
-                    appointment_t.c.site_id == site_ref.id,
-                    appointment_t.c.at >= low,
-                    appointment_t.c.at < high,
-                )
+                .where(*conditions)
                 .order_by(appointment_t.c.at, appointment_t.c.ref)
             ).all()
             return [
