@@ -90,7 +90,9 @@ def build_parser() -> Parser:
     site = verbs.add_parser("site", help="site configurations", parents=[common])
     site_verbs = site.add_subparsers(dest="site_verb", metavar="ACTION", parser_class=Parser)
     site_verbs.required = True
-    load = site_verbs.add_parser("load", help="add or replace a site from its TOML file", parents=[common])
+    load = site_verbs.add_parser(
+        "load", help="add or replace a site from its TOML file", parents=[common]
+    )
     load.add_argument("file")
     load.set_defaults(handler=cmd_site_load)
     show = site_verbs.add_parser("show", help="a site's services and desks", parents=[common])
@@ -106,7 +108,10 @@ def build_parser() -> Parser:
     sub.add_argument("--appointment", metavar="REF", help="booking reference of an appointment")
     sub.add_argument("--priority", action="store_true", help="flag the visitor as priority")
     sub.add_argument(
-        "--flag", action="append", default=[], metavar="NAME=VALUE",
+        "--flag",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help="a need staff should see, e.g. interpreter=Polish (repeatable)",
     )
 
@@ -140,10 +145,13 @@ def build_parser() -> Parser:
     sub = verb("finish", "finish with an outcome", cmd_finish)
     visit_args(sub)
     sub.add_argument(
-        "--outcome", required=True,
+        "--outcome",
+        required=True,
         help="resolved | referred | avoidable | digital-assistance",
     )
-    sub.add_argument("--detail", default="", help="back office referred to, or the avoidable reason")
+    sub.add_argument(
+        "--detail", default="", help="back office referred to, or the avoidable reason"
+    )
     sub = verb("transfer", "send to another service or desk (keeps arrival time)", cmd_transfer)
     visit_args(sub)
     sub.add_argument("--to", dest="to_service", metavar="SERVICE", help="service code")
@@ -168,11 +176,14 @@ def build_parser() -> Parser:
     add.set_defaults(handler=cmd_appointment_add)
     lst = appt_verbs.add_parser("list", help="appointments of a day or range", parents=[common])
     site_arg(lst)
-    lst.add_argument("--date", type=_date, default=None, help="YYYY-MM-DD (default: today and later)")
+    lst.add_argument(
+        "--date", type=_date, default=None, help="YYYY-MM-DD (default: today and later)"
+    )
     lst.add_argument("--to", dest="to_date", type=_date, default=None, help="last day of a range")
     lst.set_defaults(handler=cmd_appointment_list)
     imp = appt_verbs.add_parser(
-        "import", help="import a CSV (columns: site, service, at, ref); all or nothing",
+        "import",
+        help="import a CSV (columns: site, service, at, ref); all or nothing",
         parents=[common],
     )
     imp.add_argument("file")
@@ -276,7 +287,12 @@ def cmd_site_load(args: argparse.Namespace) -> None:
     site = office.load_site_file(args.file)
     _emit(
         args,
-        {"site": site.code, "name": site.name, "services": len(site.services), "desks": len(site.desks)},
+        {
+            "site": site.code,
+            "name": site.name,
+            "services": len(site.services),
+            "desks": len(site.desks),
+        },
         f"loaded {site.name} ({site.code}): {len(site.services)} services, {len(site.desks)} desks",
     )
 
@@ -357,7 +373,9 @@ def cmd_leave(args: argparse.Namespace) -> None:
 
 
 def cmd_change(args: argparse.Namespace) -> None:
-    visit = _office(args).change(args.site, args.ticket, service=args.service, priority=args.priority)
+    visit = _office(args).change(
+        args.site, args.ticket, service=args.service, priority=args.priority
+    )
     _visit_out(args, visit, f"now {visit.service}{', priority' if visit.priority else ''}")
 
 
@@ -385,7 +403,9 @@ def cmd_call_next(args: argparse.Namespace) -> None:
 
 
 def cmd_call(args: argparse.Namespace) -> None:
-    _visit_out(args, _office(args).call_ticket(args.site, args.desk, args.ticket), f"called to {args.desk}")
+    _visit_out(
+        args, _office(args).call_ticket(args.site, args.desk, args.ticket), f"called to {args.desk}"
+    )
 
 
 def cmd_recall(args: argparse.Namespace) -> None:
@@ -398,7 +418,9 @@ def cmd_start(args: argparse.Namespace) -> None:
 
 
 def cmd_no_show(args: argparse.Namespace) -> None:
-    _visit_out(args, _office(args).no_show(args.site, args.ticket, args.desk), "marked as a no-show")
+    _visit_out(
+        args, _office(args).no_show(args.site, args.ticket, args.desk), "marked as a no-show"
+    )
 
 
 def cmd_park(args: argparse.Namespace) -> None:
@@ -420,7 +442,12 @@ def cmd_transfer(args: argparse.Namespace) -> None:
     visit = _office(args).transfer(
         args.site, args.ticket, args.desk, to_service=args.to_service, to_desk=args.to_desk
     )
-    _visit_out(args, visit, f"transferred to {visit.service}{' at ' + visit.assigned_desk if visit.assigned_desk else ''}")
+    _visit_out(
+        args,
+        visit,
+        f"transferred to {visit.service}"
+        + (f" at {visit.assigned_desk}" if visit.assigned_desk else ""),
+    )
 
 
 def cmd_queue(args: argparse.Namespace) -> None:
@@ -433,7 +460,13 @@ def cmd_queue(args: argparse.Namespace) -> None:
         "site": args.site.lower(),
         "waiting": [asdict(w) for w in waiting],
         "at_desks": [
-            {"visit_id": v.id, "ticket": v.ticket, "service": v.service, "state": v.state.value, "desk": v.desk}
+            {
+                "visit_id": v.id,
+                "ticket": v.ticket,
+                "service": v.service,
+                "state": v.state.value,
+                "desk": v.desk,
+            }
             for v in at_desks
         ],
     }
@@ -448,7 +481,8 @@ def cmd_queue(args: argparse.Namespace) -> None:
             notes.append("priority")
         notes += [f"{k}={v}" if v else k for k, v in w.flags.items()]
         lines.append(
-            f"  {w.ticket:<6} {w.service:<28} {w.waiting_minutes:6.1f} min  {w.state:<10} {', '.join(notes)}"
+            f"  {w.ticket:<6} {w.service:<28} {w.waiting_minutes:6.1f} min  "
+            f"{w.state:<10} {', '.join(notes)}"
         )
     lines.append(f"{len(at_desks)} at desks")
     lines += [f"  {v.ticket:<6} {v.service:<28} {v.state.value:<8} {v.desk}" for v in at_desks]
@@ -535,7 +569,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         from shared.config import ConfigError
     except ImportError:  # pragma: no cover
-        ConfigError = DomainError  # type: ignore[misc,assignment]  # noqa: N806
+        ConfigError = DomainError  # type: ignore[misc,assignment]
 
     def fail(message: str, code: int) -> int:
         print(f"onestop: error: {message}", file=sys.stderr)

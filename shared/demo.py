@@ -98,8 +98,10 @@ def run_demo(
         heapq.heappush(queue, Event(moment, next(counter), action))
 
     start = clock.now
-    out(f"{site.name}: a morning from {start.astimezone(LONDON):%H:%M}, {visitors} visitors, "
-        f"{len(desks)} desks open")
+    out(
+        f"{site.name}: a morning from {start.astimezone(LONDON):%H:%M}, {visitors} visitors, "
+        f"{len(desks)} desks open"
+    )
     out("")
 
     def say(text: str) -> None:
@@ -118,10 +120,13 @@ def run_demo(
         def run() -> None:
             state["arrivals"] -= 1
             result = office.checkin("bootle", service, priority=priority)
-            say(f"checked in   {result.ticket}  {service:<24} {result.ahead} ahead, "
-                f"about {result.estimated_wait_minutes} min")
+            say(
+                f"checked in   {result.ticket}  {service:<24} {result.ahead} ahead, "
+                f"about {result.estimated_wait_minutes} min"
+            )
             if rng.random() < 0.85:
                 at(clock.now + timedelta(seconds=rng.randint(20, 200)), greet(result.ticket))
+
         return run
 
     def arrive_appointment(ref: str) -> Callable[[], None]:
@@ -129,6 +134,7 @@ def run_demo(
             state["arrivals"] -= 1
             result = office.checkin("bootle", appointment=ref)
             say(f"checked in   {result.ticket}  appointment {ref}")
+
         return run
 
     def greet(ticket: str) -> Callable[[], None]:
@@ -138,6 +144,7 @@ def run_demo(
                 say(f"greeted      {ticket}")
             except DomainError:
                 pass  # already called by a desk: the call was the greeting
+
         return run
 
     def desk_free(desk: str) -> Callable[[], None]:
@@ -149,6 +156,7 @@ def run_demo(
             state["busy"] += 1
             say(f"called       {called.ticket} -> {desk}")
             at(clock.now + timedelta(seconds=rng.randint(30, 90)), serve(desk))
+
         return run
 
     def serve(desk: str) -> Callable[[], None]:
@@ -156,6 +164,7 @@ def run_demo(
             office.start("bootle", desk=desk)
             minutes = max(3.0, rng.gauss(11, 4))
             at(clock.now + timedelta(minutes=minutes), finish(desk))
+
         return run
 
     def finish(desk: str) -> Callable[[], None]:
@@ -166,6 +175,7 @@ def run_demo(
             state["busy"] -= 1
             say(f"finished     {visit.ticket} at {desk}: {kind.value.replace('_', ' ')}")
             at(clock.now + timedelta(seconds=rng.randint(10, 60)), desk_free(desk))
+
         return run
 
     moment = start
@@ -191,10 +201,12 @@ def run_demo(
     visits = office.visits("bootle", start.astimezone(LONDON).date())
     figures = summarise(visits, site.targets)
     out("")
-    out(f"Visits: {figures['visits']:.0f}   greeted within {site.targets.greet_minutes} min: "
+    out(
+        f"Visits: {figures['visits']:.0f}   greeted within {site.targets.greet_minutes} min: "
         f"{figures['greet_target_met_pct']:.1f}%   called within {site.targets.serve_minutes} min: "
         f"{figures['serve_target_met_pct']:.1f}%   average wait: "
-        f"{figures['average_wait_minutes']:.1f} min")
+        f"{figures['average_wait_minutes']:.1f} min"
+    )
     return figures
 
 
@@ -205,10 +217,14 @@ def summarise(visits: list, targets) -> dict[str, float]:  # type: ignore[no-unt
         "visits": float(count),
         "greet_target_met_pct": round(
             100 * sum(greet_target_met(v, targets) for v in visits) / count, 1
-        ) if count else 0.0,
+        )
+        if count
+        else 0.0,
         "serve_target_met_pct": round(
             100 * sum(serve_target_met(v, targets) for v in visits) / count, 1
-        ) if count else 0.0,
+        )
+        if count
+        else 0.0,
         "average_wait_minutes": round(sum(waits) / len(waits), 1) if waits else 0.0,
     }
 

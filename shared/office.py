@@ -123,11 +123,15 @@ class Office:
 
         site = parse_site(config_text, source)
         with self.db.transaction() as tx:
-            existing = tx.conn.execute(select(site_t.c.id).where(site_t.c.code == site.code)).first()
+            existing = tx.conn.execute(
+                select(site_t.c.id).where(site_t.c.code == site.code)
+            ).first()
             values = {"name": site.name, "config": config_text, "loaded_at": tx.now}
             if existing is None:
                 site_id = tx.conn.execute(
-                    insert(site_t).values(code=site.code, version=0, **values).returning(site_t.c.id)
+                    insert(site_t)
+                    .values(code=site.code, version=0, **values)
+                    .returning(site_t.c.id)
                 ).scalar_one()
             else:
                 site_id = existing.id
@@ -190,7 +194,9 @@ class Office:
             if service is None:
                 raise DomainError("say which service the visitor came about (--service)")
             chosen = ref.site.service(service.strip().lower())
-            ticket = format_ticket(chosen.letter, self._next_sequence(tx, ref.id, day, chosen.letter))
+            ticket = format_ticket(
+                chosen.letter, self._next_sequence(tx, ref.id, day, chosen.letter)
+            )
             visit = Visit(
                 site=ref.code,
                 service=chosen.code,
@@ -438,7 +444,9 @@ class Office:
                         arrived_at=row.arrived_at.isoformat(),
                         waiting_minutes=round((tx.now - row.arrived_at).total_seconds() / 60, 1),
                         priority=row.priority,
-                        appointment_at=row.appointment_at.isoformat() if row.appointment_at else None,
+                        appointment_at=row.appointment_at.isoformat()
+                        if row.appointment_at
+                        else None,
                         callable=row.callable_at <= tx.now,
                         flags=repo.json.loads(row.flags),
                         desk=row.assigned_desk,
@@ -478,7 +486,9 @@ class Office:
         self, site: str, service: str, at: datetime, ref: str | None = None
     ) -> dict[str, Any]:
         if at.tzinfo is None:
-            raise DomainError("an appointment time needs its offset, like 2026-11-24T10:30:00+00:00")
+            raise DomainError(
+                "an appointment time needs its offset, like 2026-11-24T10:30:00+00:00"
+            )
         with self.db.transaction() as tx:
             site_ref = repo.get_site(tx, site)
             return self._insert_appointment(tx, site_ref, service, at, ref)
@@ -588,9 +598,7 @@ class Office:
                 .where(*conditions)
                 .order_by(appointment_t.c.at, appointment_t.c.ref)
             ).all()
-            return [
-                _appointment_json(site_ref, r.ref, r.service, r.at, r.status) for r in rows
-            ]
+            return [_appointment_json(site_ref, r.ref, r.service, r.at, r.status) for r in rows]
 
     def import_appointments(self, path: str | Path, default_site: str | None = None) -> int:
         """All or nothing: a bad row names its line, and nothing is imported."""
@@ -639,7 +647,9 @@ def _parse_time(value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise DomainError(f"{value!r} is not an ISO 8601 time like 2026-11-24T10:30:00+00:00") from None
+        raise DomainError(
+            f"{value!r} is not an ISO 8601 time like 2026-11-24T10:30:00+00:00"
+        ) from None
     if moment.tzinfo is None:
         raise DomainError(f"{value!r} has no UTC offset (write it like 2026-11-24T10:30:00+00:00)")
     return moment
@@ -655,7 +665,9 @@ def _read_csv(path: Path) -> Iterable[tuple[int, dict[str, str]]]:
         if not reader.fieldnames:
             raise DomainError(f"{path} is empty: expected a header line")
         names = [n.strip().lower() for n in reader.fieldnames]
-        missing = {"service"} - set(names) | ({"at"} - set(names) if "appointment_at" not in names else set())
+        missing = {"service"} - set(names) | (
+            {"at"} - set(names) if "appointment_at" not in names else set()
+        )
         if missing:
             raise DomainError(f"{path}, line 1: missing column(s) {', '.join(sorted(missing))}")
         reader.fieldnames = names

@@ -138,9 +138,8 @@ class Site:
         numbered = [d for d in self.desks if d.name.casefold().split()[-1] == wanted]
         if len(numbered) == 1:
             return numbered[0]
-        raise DomainError(
-            f"site {self.code} has no desk {name!r} (desks: {', '.join(d.name for d in self.desks)})"
-        )
+        names = ", ".join(d.name for d in self.desks)
+        raise DomainError(f"site {self.code} has no desk {name!r} (desks: {names})")
 
     @property
     def prioritised_services(self) -> frozenset[str]:

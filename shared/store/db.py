@@ -72,7 +72,9 @@ def resolve_url(url: str | None = None) -> str:
             "(expected sqlite:///PATH or postgresql+psycopg://USER@HOST/DB)"
         ) from None
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise DomainError(f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL")
+        raise DomainError(
+            f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
+        )
     if parsed.get_backend_name() == "postgresql" and parsed.drivername != "postgresql+psycopg":
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)

@@ -148,7 +148,9 @@ def insert_visit(
     return int(visit_id)
 
 
-def save_visit(tx: Tx, ref: SiteRef, visit: Visit, before: Visit, action: str, detail: str = "") -> None:
+def save_visit(
+    tx: Tx, ref: SiteRef, visit: Visit, before: Visit, action: str, detail: str = ""
+) -> None:
     """Write a visit after a domain transition (`before` is its state as loaded)."""
     old = _columns(before, ref.site)
     new = _columns(visit, ref.site)
@@ -175,9 +177,13 @@ def log_event(tx: Tx, site_id: int, visit: Visit, action: str, at: Any, detail: 
 def changed(tx: Tx, ref: SiteRef) -> None:
     """Tell subscribers the site's queue changed (delivered when the transaction commits)."""
     if tx.postgres:
-        tx.conn.execute(text("SELECT pg_notify(:channel, :site)"), {"channel": CHANNEL, "site": ref.code})
+        tx.conn.execute(
+            text("SELECT pg_notify(:channel, :site)"), {"channel": CHANNEL, "site": ref.code}
+        )
     else:
-        tx.conn.execute(update(site_t).where(site_t.c.id == ref.id).values(version=site_t.c.version + 1))
+        tx.conn.execute(
+            update(site_t).where(site_t.c.id == ref.id).values(version=site_t.c.version + 1)
+        )
 
 
 def _upsert(tx: Tx) -> Any:
@@ -217,10 +223,7 @@ def rebuild_counts(tx: Tx, site_id: int) -> None:
     if rows:
         tx.conn.execute(
             insert(count_t),
-            [
-                {"site_id": site_id, "service": s, "rank_class": k, "waiting": n}
-                for s, k, n in rows
-            ],
+            [{"site_id": site_id, "service": s, "rank_class": k, "waiting": n} for s, k, n in rows],
         )
 
 
@@ -308,7 +311,10 @@ def next_for_desk(tx: Tx, ref: SiteRef, desk_name: str, services: Sequence[str])
         )
         order = (visit_t.c.rank_class, visit_t.c.rank_at, visit_t.c.arrived_at, visit_t.c.id)
         per_service = [
-            select(visit_t.c.id).where(eligible, visit_t.c.service == service).order_by(*order).limit(depth)
+            select(visit_t.c.id)
+            .where(eligible, visit_t.c.service == service)
+            .order_by(*order)
+            .limit(depth)
             for service in services
         ]
         if not per_service:
@@ -318,7 +324,9 @@ def next_for_desk(tx: Tx, ref: SiteRef, desk_name: str, services: Sequence[str])
             if len(per_service) > 1
             else per_service[0]
         )
-        stmt = select(visit_t).where(eligible, visit_t.c.id.in_(candidates)).order_by(*order).limit(1)
+        stmt = (
+            select(visit_t).where(eligible, visit_t.c.id.in_(candidates)).order_by(*order).limit(1)
+        )
         if tx.postgres:
             stmt = stmt.with_for_update(skip_locked=True)
         row = tx.conn.execute(stmt).first()
