@@ -107,6 +107,7 @@ class Site:
     opening_hours: OpeningHours = OpeningHours()
     # Queue classes in calling order (see policy.py); a site may reorder or drop them.
     queue_order: tuple[str, ...] = ("appointment", "priority", "walk_in")
+    address: str = ""
 
     def __post_init__(self) -> None:
         if not CODE.match(self.code):
