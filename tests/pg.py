@@ -32,8 +32,9 @@ def find_bindir() -> Path:
     if shutil.which("initdb"):
         candidates.append(str(Path(shutil.which("initdb") or "").resolve().parent))
     for candidate in candidates:
-        if candidate and (Path(candidate) / "initdb").exists() and (Path(candidate) / "pg_ctl").exists():
-            return Path(candidate)
+        folder = Path(candidate) if candidate else None
+        if folder and (folder / "initdb").exists() and (folder / "pg_ctl").exists():
+            return folder
     raise NoPostgres(
         "PostgreSQL server binaries (initdb, pg_ctl) not found: "
         "run `bash installer/bootstrap.sh setup` to install them"
@@ -90,10 +91,14 @@ class PostgresServer:
     def _initdb(self) -> None:
         self._run(
             str(self.bindir / "initdb"),
-            "-D", str(self.directory / "data"),
-            "-U", self.superuser,
-            "-A", "trust",
-            "-E", "UTF8",
+            "-D",
+            str(self.directory / "data"),
+            "-U",
+            self.superuser,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
             "--locale=C",
             "--no-sync",
         )
@@ -112,18 +117,29 @@ class PostgresServer:
         )
         self._run(
             str(self.bindir / "pg_ctl"),
-            "-D", str(self.directory / "data"),
-            "-l", str(self.directory / "server.log"),
-            "-o", options,
+            "-D",
+            str(self.directory / "data"),
+            "-l",
+            str(self.directory / "server.log"),
+            "-o",
+            options,
             "-w",
-            "-t", "60",
+            "-t",
+            "60",
             "start",
         )
 
     def stop(self) -> None:
         try:
-            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.directory / "data"),
-                      "-m", "immediate", "-w", "stop")
+            self._run(
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.directory / "data"),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            )
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
 

@@ -26,7 +26,7 @@ from shared.domain import Outcome, OutcomeKind, State, Visit, choose_next, polic
 from shared.office import Office
 from shared.store import Database
 from shared.store.repository import WAITING_STATES
-from shared.store.tables import count_t, event_t, visit_t
+from shared.store.tables import count_t, visit_t
 
 SITE = """
 [site]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -124,7 +125,7 @@ def test_calling_until_empty_keeps_arrival_order_within_each_class(queue, desk):
         seen_ids.add(chosen.id or 0)
         chosen.call(desk.name, NOW)
         called.append(chosen)
-    for a, b in zip(called, called[1:], strict=False):
+    for a, b in pairwise(called):
         ka, kb = klass(a, policy), klass(b, policy)
         assert ka <= kb
         if ka == kb:
