@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 
 from shared.domain import (
     WITH_DESK,
@@ -35,6 +35,7 @@ from shared.store import repository as repo
 from shared.store.db import Database, Tx
 from shared.store.tables import appointment_t, counter_t, site_t, visit_t
 
+SITE_LOCK = 0x0E5710  # PostgreSQL advisory lock id for loading site configurations
 REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and typed
 
 
@@ -117,15 +118,21 @@ class Office:
 
     # -- sites ---------------------------------------------------------------------
 
-    def load_site(self, config_text: str, source: str = "<string>") -> Site:
+    def load_site(
+        self, config_text: str, source: str = "<string>", *, only_if_missing: bool = False
+    ) -> Site:
         """Add or replace a site's configuration (validated first)."""
         from shared.config import parse_site
 
         site = parse_site(config_text, source)
         with self.db.transaction() as tx:
+            if tx.postgres:  # one loader at a time (apps starting together on a new database)
+                tx.conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SITE_LOCK})
             existing = tx.conn.execute(
                 select(site_t.c.id).where(site_t.c.code == site.code)
             ).first()
+            if existing is not None and only_if_missing:
+                return repo.get_site(tx, site.code).site
             values = {"name": site.name, "config": config_text, "loaded_at": tx.now}
             if existing is None:
                 site_id = tx.conn.execute(
@@ -141,13 +148,13 @@ class Office:
             repo.changed(tx, ref)
         return site
 
-    def load_site_file(self, path: str | Path) -> Site:
+    def load_site_file(self, path: str | Path, *, only_if_missing: bool = False) -> Site:
         path = Path(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            config = path.read_text(encoding="utf-8")
         except OSError as error:
             raise DomainError(f"cannot read {path}: {error.strerror}") from None
-        return self.load_site(text, str(path))
+        return self.load_site(config, str(path), only_if_missing=only_if_missing)
 
     def ensure_default_sites(self) -> None:
         """A new database gets the shipped Bootle and Southport configurations."""
@@ -157,7 +164,7 @@ class Office:
             if repo.site_codes(tx):
                 return
         for path in default_site_files():
-            self.load_site_file(path)
+            self.load_site_file(path, only_if_missing=True)
 
     def site(self, code: str) -> Site:
         with self.db.transaction(write=False) as tx:
