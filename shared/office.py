@@ -261,7 +261,7 @@ class Office:
         same_class_before = tx.conn.execute(
             select(func.count()).where(
                 visit_t.c.site_id == ref.id,
-                visit_t.c.state.in_(repo.WAITING_STATES),
+                repo.is_waiting(),
                 visit_t.c.service.in_(sorted(related)),
                 visit_t.c.rank_class == key.klass,
                 visit_t.c.rank_at <= key.at,
@@ -433,7 +433,7 @@ class Office:
             ref = repo.get_site(tx, site)
             stmt = (
                 select(visit_t)
-                .where(visit_t.c.site_id == ref.id, visit_t.c.state.in_(repo.WAITING_STATES))
+                .where(visit_t.c.site_id == ref.id, repo.is_waiting())
                 .order_by(
                     visit_t.c.rank_class, visit_t.c.rank_at, visit_t.c.arrived_at, visit_t.c.id
                 )

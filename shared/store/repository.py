@@ -22,9 +22,19 @@ from shared.domain.policy import callable_from, policy_for, rank
 from shared.domain.visit import WAITING
 
 from .db import Tx
-from .tables import count_t, event_t, site_t, visit_t
+from .tables import WAITING_SQL, WITH_DESK_SQL, count_t, event_t, site_t, visit_t
 
 WAITING_STATES = tuple(s.value for s in WAITING)
+
+
+def is_waiting() -> Any:
+    """The waiting condition, written exactly as the partial index's, so that SQLite
+    (and PostgreSQL's generic plans) can use ix_visit_waiting."""
+    return text(WAITING_SQL)
+
+
+def is_with_desk() -> Any:
+    return text(WITH_DESK_SQL)
 CHANNEL = "onestop"
 
 
@@ -217,7 +227,7 @@ def rebuild_counts(tx: Tx, site_id: int) -> None:
     tx.conn.execute(count_t.delete().where(count_t.c.site_id == site_id))
     rows = tx.conn.execute(
         select(visit_t.c.service, visit_t.c.rank_class, func.count())
-        .where(visit_t.c.site_id == site_id, visit_t.c.state.in_(WAITING_STATES))
+        .where(visit_t.c.site_id == site_id, is_waiting())
         .group_by(visit_t.c.service, visit_t.c.rank_class)
     ).all()
     if rows:
@@ -230,7 +240,7 @@ def rebuild_counts(tx: Tx, site_id: int) -> None:
 def rerank_waiting(tx: Tx, ref: SiteRef) -> int:
     """Recompute the rank of every waiting visit of a site (after its config changed)."""
     rows = tx.conn.execute(
-        select(visit_t).where(visit_t.c.site_id == ref.id, visit_t.c.state.in_(WAITING_STATES))
+        select(visit_t).where(visit_t.c.site_id == ref.id, is_waiting())
     ).all()
     for row in rows:
         visit = visit_from_row(row, ref.code)
@@ -280,6 +290,7 @@ def desk_visit(tx: Tx, ref: SiteRef, desk: str, states: Iterable[State]) -> Visi
         .where(
             visit_t.c.site_id == ref.id,
             visit_t.c.desk == desk,
+            is_with_desk(),
             visit_t.c.state.in_([s.value for s in states]),
         )
         .order_by(visit_t.c.called_at.desc(), visit_t.c.id.desc())
@@ -301,39 +312,40 @@ def next_for_desk(tx: Tx, ref: SiteRef, desk_name: str, services: Sequence[str])
     is wide enough to step over the visits other desks hold; if every candidate
     was taken meanwhile, look again further ahead.
     """
+    if not services:
+        return None
     depth = 16 if tx.postgres else 1
     for _attempt in range(8):
         eligible = and_(
             visit_t.c.site_id == ref.id,
-            visit_t.c.state.in_(WAITING_STATES),
+            is_waiting(),
             visit_t.c.callable_at <= tx.now,
             or_(visit_t.c.assigned_desk.is_(None), visit_t.c.assigned_desk == desk_name),
         )
-        order = (visit_t.c.rank_class, visit_t.c.rank_at, visit_t.c.arrived_at, visit_t.c.id)
+        key = (visit_t.c.rank_class, visit_t.c.rank_at, visit_t.c.arrived_at, visit_t.c.id)
         per_service = [
-            select(visit_t.c.id)
-            .where(eligible, visit_t.c.service == service)
-            .order_by(*order)
-            .limit(depth)
+            select(*key).where(eligible, visit_t.c.service == service).order_by(*key).limit(depth)
             for service in services
         ]
-        if not per_service:
-            return None
-        candidates = (
-            union_all(*[q.subquery().select() for q in per_service])
-            if len(per_service) > 1
-            else per_service[0]
-        )
+        merged = union_all(*[q.subquery().select() for q in per_service]).subquery()
+        if not tx.postgres:
+            # Writers are serialised (BEGIN IMMEDIATE): the best candidate is the one.
+            best = tx.conn.execute(
+                select(merged.c.id)
+                .order_by(merged.c.rank_class, merged.c.rank_at, merged.c.arrived_at, merged.c.id)
+                .limit(1)
+            ).scalar()
+            return None if best is None else load_visit(tx, ref, visit_id=best, lock=False)
         stmt = (
-            select(visit_t).where(eligible, visit_t.c.id.in_(candidates)).order_by(*order).limit(1)
+            select(visit_t)
+            .where(visit_t.c.id.in_(select(merged.c.id)), is_waiting())
+            .order_by(*key)
+            .limit(1)
+            .with_for_update(skip_locked=True)
         )
-        if tx.postgres:
-            stmt = stmt.with_for_update(skip_locked=True)
         row = tx.conn.execute(stmt).first()
         if row is not None:
             return visit_from_row(row, ref.code)
-        if not tx.postgres:
-            return None
         # Everything we looked at was locked by other desks: is anyone left at all?
         anyone = tx.conn.execute(
             select(visit_t.c.id).where(eligible, visit_t.c.service.in_(list(services))).limit(1)

@@ -14,6 +14,7 @@ from sqlmodel import Field, SQLModel
 from .db import UTCDateTime
 
 WAITING_SQL = "state IN ('checked_in', 'greeted')"
+WITH_DESK_SQL = "state IN ('called', 'serving', 'parked')"
 
 
 def _time(nullable: bool = True, index: bool = False) -> Field:  # type: ignore[valid-type]
@@ -92,8 +93,8 @@ class VisitRow(SQLModel, table=True):
             "ix_visit_site_desk_active",
             "site_id",
             "desk",
-            sqlite_where=text("state IN ('called', 'serving', 'parked')"),
-            postgresql_where=text("state IN ('called', 'serving', 'parked')"),
+            sqlite_where=text(WITH_DESK_SQL),
+            postgresql_where=text(WITH_DESK_SQL),
         ),
     )
 
