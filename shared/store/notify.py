@@ -33,10 +33,14 @@ RETRY_SECONDS = 1.0
 class Subscription:
     """A running subscription; `close()` stops it and waits for its thread."""
 
-    def __init__(self, target: Callable[[threading.Event], None], name: str) -> None:
+    def __init__(
+        self, target: Callable[[threading.Event, threading.Event], None], name: str
+    ) -> None:
         self._stop = threading.Event()
-        self.ready = threading.Event()
-        self._thread = threading.Thread(target=target, args=(self._stop,), name=name, daemon=True)
+        self.ready = threading.Event()  # set while connected and listening
+        self._thread = threading.Thread(
+            target=target, args=(self._stop, self.ready), name=name, daemon=True
+        )
         self._thread.start()
 
     def close(self, timeout: float = 5.0) -> None:
@@ -66,15 +70,14 @@ def _postgres(url: str, wanted: set[str] | None, callback: Callable[[str], None]
 
     parsed = make_url(url)
     conninfo = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
-    subscription: Subscription
 
-    def run(stop: threading.Event) -> None:
+    def run(stop: threading.Event, ready: threading.Event) -> None:
         first = True
         while not stop.is_set():
             try:
                 with psycopg.connect(conninfo, autocommit=True, connect_timeout=3) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
-                    subscription.ready.set()
+                    ready.set()
                     if not first:
                         _fire_all(wanted, callback)
                     first = False
@@ -84,18 +87,16 @@ def _postgres(url: str, wanted: set[str] | None, callback: Callable[[str], None]
                                 _safe(callback, note.payload)
             except psycopg.Error as error:
                 log.warning("change notification lost its connection: %s", error)
-                subscription.ready.clear()
+                ready.clear()
                 stop.wait(RETRY_SECONDS)
 
-    subscription = Subscription(run, "onestop-listen")
-    return subscription
+    return Subscription(run, "onestop-listen")
 
 
 def _sqlite(url: str, wanted: set[str] | None, callback: Callable[[str], None]) -> Subscription:
     path = make_url(url).database or ""
-    subscription: Subscription
 
-    def run(stop: threading.Event) -> None:
+    def run(stop: threading.Event, ready: threading.Event) -> None:
         first = True
         while not stop.is_set():
             try:
@@ -103,7 +104,7 @@ def _sqlite(url: str, wanted: set[str] | None, callback: Callable[[str], None]) 
                 try:
                     versions = _versions(conn)
                     data_version = conn.execute("PRAGMA data_version").fetchone()[0]
-                    subscription.ready.set()
+                    ready.set()
                     if not first:
                         _fire_all(wanted, callback)
                     first = False
@@ -121,11 +122,10 @@ def _sqlite(url: str, wanted: set[str] | None, callback: Callable[[str], None]) 
                     conn.close()
             except sqlite3.Error as error:
                 log.warning("change notification cannot read the database: %s", error)
-                subscription.ready.clear()
+                ready.clear()
                 stop.wait(RETRY_SECONDS)
 
-    subscription = Subscription(run, "onestop-poll")
-    return subscription
+    return Subscription(run, "onestop-poll")
 
 
 def _versions(conn: sqlite3.Connection) -> dict[str, int]:
