@@ -82,7 +82,7 @@ def test_close_stops_the_subscription(sqlite_url: str) -> None:
     db = Database(sqlite_url)
     office = Office(db)
     office.ensure_default_sites()
-    seen, event, on_change = collector()
+    _seen, event, on_change = collector()
     subscription = subscribe(sqlite_url, None, on_change)
     assert subscription.ready.wait(10)
     subscription.close()

@@ -147,14 +147,14 @@ def test_a_service_no_desk_serves_is_an_error() -> None:
 def test_missing_fields_and_tables() -> None:
     with pytest.raises(ConfigError, match=r"missing the \[site\] table"):
         parse_site('[[services]]\ncode = "a"\n', "x.toml")
-    with pytest.raises(ConfigError, match="site.council: is required"):
+    with pytest.raises(ConfigError, match=r"site\.council: is required"):
         parse_site(swap('council = "Sefton Council"\n', ""), "x.toml")
     with pytest.raises(ConfigError, match=r"at least one \[\[desks\]\]"):
         parse_site(BOOTLE.split("[[desks]]")[0], "x.toml")
 
 
 def test_unknown_top_level_table() -> None:
-    with pytest.raises(ConfigError, match='unknown field "target".*did you mean "targets"'):
+    with pytest.raises(ConfigError, match=r'unknown field "target".*did you mean "targets"'):
         parse_site(swap("[targets]", "[target]"), "x.toml")
 
 
