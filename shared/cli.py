@@ -538,8 +538,15 @@ def cmd_demo(args: argparse.Namespace) -> None:
     clock = SimulatedClock(morning_start())
     office = Office(Database(url, clock=clock))
     office.ensure_default_sites()
-    figures = run_demo(office, visitors=args.visitors, fast=args.fast, clock=clock)
-    if getattr(args, "json", False):
+    quiet = getattr(args, "json", False)
+    figures = run_demo(
+        office,
+        visitors=args.visitors,
+        fast=args.fast or quiet,
+        clock=clock,
+        out=(lambda _line: None) if quiet else print,
+    )
+    if quiet:
         print(json.dumps(figures))
 
 
