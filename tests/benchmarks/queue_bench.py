@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
+from shared.demo import MIX as WALK_IN_MIX
 from shared.domain import Visit
 from shared.domain.tickets import format_ticket, ticket_day
 from shared.office import Office
@@ -39,22 +40,7 @@ from shared.store import repository as repo
 from shared.store.tables import counter_t, visit_t
 
 DESKS = ["Desk 1", "Desk 2", "Desk 3", "Desk 4", "Desk 5", "Desk 6", "Desk 7", "Desk 8"]
-MIX = {
-    "council-tax": 22,
-    "payments": 14,
-    "housing-benefit": 14,
-    "general-enquiries": 10,
-    "housing": 8,
-    "my-account": 8,
-    "parking": 5,
-    "blue-badges": 5,
-    "council-tax-reduction": 5,
-    "business-rates": 3,
-    "household-support-fund": 2,
-    "elas": 2,
-    "social-care": 1,
-    "taxi-licensing": 1,
-}
+MIX = dict(WALK_IN_MIX)  # the council's mix of enquiries, as the demo uses
 
 
 def percentile(values: list[float], share: float) -> float:
