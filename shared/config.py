@@ -21,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shared.domain import Desk, DomainError, OpeningHours, Service, Site, Targets
-from shared.domain.model import CODE, LETTER, WEEKDAYS
+from shared.domain.model import CODE, LETTER, WEEKDAYS, KioskOptions, TicketOptions
 from shared.domain.policy import CLASSES
 
 SITES_DIR = Path(__file__).resolve().parent.parent / "resources" / "sites"
@@ -192,7 +192,10 @@ SERVICE_KEYS = (
     "questions",
 )
 DESK_KEYS = ("name", "services")
-TOP_KEYS = ("site", "targets", "queue", "opening_hours", "services", "desks")
+TOP_KEYS = ("site", "targets", "queue", "opening_hours", "tickets", "kiosk", "services", "desks")
+TICKET_KEYS = ("printer", "profile", "paper_mm", "ask_status", "qr_url", "footer")
+KIOSK_KEYS = ("idle_seconds", "languages", "supervisor_pin_sha256")
+LANGUAGES = ("en", "pl", "ar")
 HOURS = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 
 
@@ -256,6 +259,8 @@ def parse_site(text: str, path: str = "<string>") -> Site:
                 f"opening_hours.{day}", f'expected "09:00-17:00" or "closed", got {_show(value)}'
             )
         opening[index] = span
+
+    tickets, kiosk = _devices(check, data)
 
     services_list = data.get("services")
     if not isinstance(services_list, list) or not services_list:
@@ -342,6 +347,8 @@ def parse_site(text: str, path: str = "<string>") -> Site:
             timezone=timezone,
             opening_hours=OpeningHours(opening),
             queue_order=order,
+            tickets=tickets,
+            kiosk=kiosk,
             address=site.get("address", "") if isinstance(site.get("address", ""), str) else "",
         )
     except DomainError as error:
@@ -358,3 +365,54 @@ def _hours(value: str) -> tuple[time, time] | None:
     except ValueError:
         return None
     return (start, end) if start < end else None
+
+
+def _devices(check: Checker, data: dict[str, Any]) -> tuple[TicketOptions, KioskOptions]:
+    from shared.devices.printer import PrinterError, PrinterSpec
+
+    table = check.table(data, "tickets", required=False)
+    check.known(table, "tickets", TICKET_KEYS)
+    defaults = TicketOptions()
+    printer = check.string(table, "tickets", "printer", defaults.printer)
+    try:
+        PrinterSpec.parse(printer)
+    except PrinterError as error:
+        raise check.fail("tickets.printer", str(error)) from None
+    paper = table.get("paper_mm", defaults.paper_mm)
+    if paper not in (58, 80) or isinstance(paper, bool):
+        raise check.fail("tickets.paper_mm", f"expected 58 or 80, got {_show(paper)}")
+    qr_url = check.string(table, "tickets", "qr_url", defaults.qr_url)
+    if "{code}" not in qr_url:
+        raise check.fail("tickets.qr_url", "expected a URL containing {code}, the ticket's code")
+    profile = table.get("profile", "")
+    if not isinstance(profile, str):
+        raise check.fail(
+            "tickets.profile", f"expected a printer profile name, got {_show(profile)}"
+        )
+    tickets = TicketOptions(
+        printer=printer,
+        profile=profile.strip(),
+        paper_mm=paper,
+        ask_status=check.boolean(table, "tickets", "ask_status", defaults.ask_status),
+        qr_url=qr_url,
+        footer=check.string(table, "tickets", "footer", defaults.footer),
+    )
+
+    table = check.table(data, "kiosk", required=False)
+    check.known(table, "kiosk", KIOSK_KEYS)
+    idle = check.integer(table, "kiosk", "idle_seconds", KioskOptions().idle_seconds)
+    if idle < 15:
+        raise check.fail("kiosk.idle_seconds", f"expected at least 15 seconds, got {idle}")
+    languages = (
+        tuple(check.strings(table, "kiosk", "languages")) if "languages" in table else LANGUAGES
+    )
+    unknown = [lang for lang in languages if lang not in LANGUAGES]
+    if unknown or "en" not in languages:
+        raise check.fail(
+            "kiosk.languages",
+            f"expected some of {', '.join(LANGUAGES)} including en, got {list(languages)}",
+        )
+    pin = table.get("supervisor_pin_sha256", "")
+    if not isinstance(pin, str) or (pin and not re.fullmatch(r"[0-9a-f]{64}", pin)):
+        raise check.fail("kiosk.supervisor_pin_sha256", "expected 64 lower-case hex digits")
+    return tickets, KioskOptions(idle_seconds=idle, languages=languages, supervisor_pin_sha256=pin)

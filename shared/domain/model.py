@@ -94,6 +94,25 @@ class OpeningHours:
 
 
 @dataclass(frozen=True)
+class TicketOptions:
+    """How a site's tickets are printed and what they carry besides the queue facts."""
+
+    printer: str = "preview"  # tcp://HOST:9100, usb://VID:PID, serial://..., file://..., preview
+    profile: str = ""  # python-escpos printer profile, e.g. "TM-T88V"; empty: generic
+    paper_mm: int = 80  # 58 or 80
+    ask_status: bool = False  # ask the printer for paper status before printing
+    qr_url: str = "https://www.sefton.gov.uk/feedback?ticket={code}"
+    footer: str = "Thank you for visiting. Please keep this ticket until you are called."
+
+
+@dataclass(frozen=True)
+class KioskOptions:
+    idle_seconds: int = 60  # back to the welcome screen after this long untouched
+    languages: tuple[str, ...] = ("en", "pl", "ar")
+    supervisor_pin_sha256: str = ""  # the staff gesture's PIN (empty: exit disabled)
+
+
+@dataclass(frozen=True)
 class Site:
     """One One Stop Shop."""
 
@@ -108,6 +127,8 @@ class Site:
     # Queue classes in calling order (see policy.py); a site may reorder or drop them.
     queue_order: tuple[str, ...] = ("appointment", "priority", "walk_in")
     address: str = ""
+    tickets: TicketOptions = TicketOptions()
+    kiosk: KioskOptions = KioskOptions()
 
     def __post_init__(self) -> None:
         if not CODE.match(self.code):

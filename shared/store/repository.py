@@ -35,6 +35,8 @@ def is_waiting() -> Any:
 
 def is_with_desk() -> Any:
     return text(WITH_DESK_SQL)
+
+
 CHANNEL = "onestop"
 
 
@@ -239,9 +241,7 @@ def rebuild_counts(tx: Tx, site_id: int) -> None:
 
 def rerank_waiting(tx: Tx, ref: SiteRef) -> int:
     """Recompute the rank of every waiting visit of a site (after its config changed)."""
-    rows = tx.conn.execute(
-        select(visit_t).where(visit_t.c.site_id == ref.id, is_waiting())
-    ).all()
+    rows = tx.conn.execute(select(visit_t).where(visit_t.c.site_id == ref.id, is_waiting())).all()
     for row in rows:
         visit = visit_from_row(row, ref.code)
         columns = _columns(visit, ref.site)

@@ -147,3 +147,52 @@ counter_t = TicketCounter.__table__  # type: ignore[attr-defined]
 count_t = QueueCount.__table__  # type: ignore[attr-defined]
 appointment_t = AppointmentRow.__table__  # type: ignore[attr-defined]
 event_t = VisitEvent.__table__  # type: ignore[attr-defined]
+
+
+class SiteNotice(SQLModel, table=True):
+    """What reception has told visitors: a delay notice, or the office closed."""
+
+    __tablename__ = "site_notice"
+
+    site_id: int = Field(foreign_key="site.id", primary_key=True)
+    delay_reason: str | None = Field(default=None, max_length=300)
+    delay_minutes: int | None = Field(default=None)
+    closed: bool = Field(default=False)
+    closed_message: str | None = Field(default=None, max_length=300)
+    updated_at: datetime | None = _time()
+
+
+class Alert(SQLModel, table=True):
+    """Something staff must see: help asked for, a printer down, a safety alarm."""
+
+    __tablename__ = "alert"
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    kind: str = Field(max_length=30)  # help | printer | safety | ...
+    source: str = Field(max_length=60)  # the kiosk or desk that raised it
+    detail: str | None = Field(default=None, max_length=300)
+    raised_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    resolved_at: datetime | None = _time()
+
+
+class SurveyResponse(SQLModel, table=True):
+    """The exit survey: four questions and a comment; linked to a visit only if scanned."""
+
+    __tablename__ = "survey_response"
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    visit_id: int | None = Field(default=None, foreign_key="visit.id")
+    answered_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    resolved: bool | None = Field(default=None)
+    csa: int | None = Field(default=None)  # 5 very satisfied .. 1 very dissatisfied
+    overall: int | None = Field(default=None)
+    fair: bool | None = Field(default=None)
+    comment: str | None = Field(default=None, max_length=2000)
+    language: str = Field(default="en", max_length=8)
+
+
+notice_t = SiteNotice.__table__  # type: ignore[attr-defined]
+alert_t = Alert.__table__  # type: ignore[attr-defined]
+survey_t = SurveyResponse.__table__  # type: ignore[attr-defined]

@@ -1,0 +1,94 @@
+"""What a ticket says: built from a check-in, never holding personal data.
+
+The same `Ticket` is printed (ESC/POS), previewed (PNG) and read aloud; only
+numbers, the service and times, never a name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from shared.domain.model import TicketOptions
+
+
+@dataclass(frozen=True)
+class Ticket:
+    council: str
+    site_name: str
+    site_code: str
+    ticket: str
+    service_name: str
+    issued_at: datetime
+    timezone: str
+    ahead: int
+    estimated_wait_minutes: int
+    serve_target_minutes: int = 15
+    appointment_at: datetime | None = None
+    delay_reason: str | None = None
+    delay_minutes: int | None = None
+
+    @property
+    def code(self) -> str:
+        """The ticket's code: site, local day and number (unique; no personal data)."""
+        local = self.issued_at.astimezone(ZoneInfo(self.timezone))
+        return f"{self.site_code}-{local:%Y%m%d}-{self.ticket}"
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(ZoneInfo(self.timezone))
+
+    @property
+    def delayed(self) -> bool:
+        """The charter: explain the reason and give an estimate when there are delays."""
+        return bool(self.delay_reason) or self.estimated_wait_minutes > self.serve_target_minutes
+
+    def qr_content(self, options: TicketOptions) -> str:
+        return options.qr_url.replace("{code}", quote(self.code))
+
+
+LABELS_EN = {
+    "ahead": "People ahead of you: {n}",
+    "wait": "Estimated wait: about {n} min",
+    "appointment": "Your appointment: {time}",
+    "delay": "We are busier than usual: {reason}",
+    "delay_default": "We are busier than usual. Sorry for the wait.",
+    "your_number": "Your number",
+    "scan": "Scan to tell us how we did",
+}
+
+
+def ticket_lines(ticket: Ticket, labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """The ticket as (style, text) lines, in print order: the one layout every renderer uses.
+
+    Styles: council, site, label, number, service, body, notice, small.
+    """
+    words = {**LABELS_EN, **(labels or {})}
+    issued = ticket.local(ticket.issued_at)
+    lines = [
+        ("council", ticket.council),
+        ("site", ticket.site_name),
+        ("label", words["your_number"]),
+        ("number", ticket.ticket),
+        ("service", ticket.service_name),
+        ("body", f"{issued:%d/%m/%Y  %H:%M}"),
+    ]
+    if ticket.appointment_at is not None:
+        lines.append(
+            (
+                "body",
+                words["appointment"].format(time=f"{ticket.local(ticket.appointment_at):%H:%M}"),
+            )
+        )
+    lines.append(("body", words["ahead"].format(n=ticket.ahead)))
+    wait = (
+        ticket.delay_minutes if ticket.delay_minutes is not None else ticket.estimated_wait_minutes
+    )
+    lines.append(("body", words["wait"].format(n=max(wait, ticket.estimated_wait_minutes))))
+    if ticket.delayed:
+        if ticket.delay_reason:
+            lines.append(("notice", words["delay"].format(reason=ticket.delay_reason)))
+        else:
+            lines.append(("notice", words["delay_default"]))
+    return lines
