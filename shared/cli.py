@@ -107,6 +107,10 @@ def build_parser() -> Parser:
     sub.add_argument("--service", help="service code (see `onestop site show`)")
     sub.add_argument("--appointment", metavar="REF", help="booking reference of an appointment")
     sub.add_argument("--priority", action="store_true", help="flag the visitor as priority")
+    sub.add_argument("--print", dest="print_ticket", action="store_true", help="print the ticket")
+    sub.add_argument(
+        "--printer", help="printer instead of the site's: tcp://HOST:9100, ..., preview"
+    )
     sub.add_argument(
         "--flag",
         action="append",
@@ -114,6 +118,17 @@ def build_parser() -> Parser:
         metavar="NAME=VALUE",
         help="a need staff should see, e.g. interpreter=Polish (repeatable)",
     )
+
+    sub = verb("reprint", "print one of today's tickets again", cmd_reprint)
+    visit_args(sub, ticket_required=True)
+    sub.add_argument("--printer", help="printer instead of the site's")
+
+    sub = verb("delay", "set or clear the delay notice visitors see", cmd_delay)
+    site_arg(sub)
+    sub.add_argument("--reason", help="why (empty or left out: clear the notice)")
+    sub.add_argument("--minutes", type=int, help="estimated wait to tell visitors")
+    sub = verb("alerts", "open alerts (help asked for, printer, safety)", cmd_alerts)
+    site_arg(sub)
 
     sub = verb("greet", "record that reception greeted a visitor", cmd_greet)
     visit_args(sub, ticket_required=True)
@@ -350,12 +365,86 @@ def cmd_checkin(args: argparse.Namespace) -> None:
         priority=args.priority,
         flags=_flags(args.flag),
     )
-    _emit(
-        args,
-        result.as_json(),
+    data = result.as_json()
+    text = (
         f"ticket {result.ticket} for {result.service}: {result.ahead} ahead, "
-        f"about {result.estimated_wait_minutes} minutes",
+        f"about {result.estimated_wait_minutes} minutes"
     )
+    if args.print_ticket:
+        outcome = _print(
+            args, result.site, lambda office, notice: _checkin_ticket(office, result, notice)
+        )
+        data["print"] = outcome
+        text += "\n" + _print_text(outcome)
+    _emit(args, data, text)
+
+
+def _checkin_ticket(office: Any, result: Any, notice: Any) -> Any:
+    from shared.printing import ticket_for_checkin
+
+    return ticket_for_checkin(office.site(result.site), result, notice)
+
+
+def _print(args: argparse.Namespace, site: str, make: Callable[..., Any]) -> dict[str, Any]:
+    """Print through the same path as the kiosk; a printer fault raises an alert."""
+    from dataclasses import asdict
+
+    from shared.notices import Notices
+    from shared.printing import print_ticket
+
+    office = _office(args)
+    notices = Notices(office.db)
+    ticket = make(office, notices.notice(site))
+    outcome = print_ticket(office.site(site), ticket, args.printer)
+    if not outcome.printed:
+        notices.raise_alert(site, "printer", "onestop command", outcome.error)
+    return asdict(outcome)
+
+
+def _print_text(outcome: dict[str, Any]) -> str:
+    if outcome["printed"]:
+        return f"printed on {outcome['printer']}" + (
+            f": {outcome['preview']}" if outcome["preview"] else ""
+        )
+    return f"NOT printed: {outcome['error']}"
+
+
+def cmd_reprint(args: argparse.Namespace) -> None:
+    from shared.domain import DomainError
+    from shared.printing import ticket_for_reprint
+
+    outcome = _print(
+        args,
+        args.site,
+        lambda office, notice: ticket_for_reprint(office, args.site, args.ticket, notice),
+    )
+    _emit(args, {"ticket": args.ticket.upper(), "print": outcome}, _print_text(outcome))
+    if not outcome["printed"]:
+        raise DomainError(f"ticket {args.ticket.upper()} was not printed: {outcome['error']}")
+
+
+def cmd_delay(args: argparse.Namespace) -> None:
+    from dataclasses import asdict
+
+    from shared.notices import Notices
+
+    notice = Notices(_office(args).db).set_delay(args.site, args.reason, args.minutes)
+    text = (
+        f"delay notice: {notice.delay_reason} (about {notice.delay_minutes} min)"
+        if notice.delay_reason
+        else "no delay notice"
+    )
+    _emit(args, asdict(notice), text)
+
+
+def cmd_alerts(args: argparse.Namespace) -> None:
+    from dataclasses import asdict
+
+    from shared.notices import Notices
+
+    alerts = Notices(_office(args).db).alerts(args.site)
+    lines = [f"{_local(a.raised_at)}  {a.kind:<8} {a.source:<20} {a.detail or ''}" for a in alerts]
+    _emit(args, {"alerts": [asdict(a) for a in alerts]}, "\n".join(lines) or "no open alerts")
 
 
 def _visit_out(args: argparse.Namespace, visit: Any, verb_text: str) -> None:

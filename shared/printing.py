@@ -1,0 +1,144 @@
+"""From a check-in to a printed (or previewed) ticket: the one path the kiosk, reception
+and `onestop checkin --print` / `onestop reprint` all take."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from shared.devices.printer import PrinterError, PrinterSpec, TicketPrinter
+from shared.devices.ticket import Ticket
+from shared.domain import Site
+from shared.domain.estimate import estimate_wait_minutes
+from shared.notices import Notice
+from shared.office import CheckinResult, Office
+
+
+def build_ticket(
+    site: Site,
+    *,
+    ticket: str,
+    service: str,
+    issued_at: datetime,
+    ahead: int,
+    estimated_wait_minutes: int,
+    appointment_at: datetime | None = None,
+    notice: Notice | None = None,
+) -> Ticket:
+    notice = notice or Notice()
+    return Ticket(
+        council=site.council,
+        site_name=site.name,
+        site_code=site.code,
+        ticket=ticket,
+        service_name=site.service(service).name,
+        issued_at=issued_at,
+        timezone=site.timezone,
+        ahead=ahead,
+        estimated_wait_minutes=estimated_wait_minutes,
+        serve_target_minutes=site.targets.serve_minutes,
+        appointment_at=appointment_at,
+        delay_reason=notice.delay_reason,
+        delay_minutes=notice.delay_minutes,
+    )
+
+
+def ticket_for_checkin(site: Site, result: CheckinResult, notice: Notice | None = None) -> Ticket:
+    return build_ticket(
+        site,
+        ticket=result.ticket,
+        service=result.service,
+        issued_at=datetime.fromisoformat(result.arrived_at),
+        ahead=result.ahead,
+        estimated_wait_minutes=result.estimated_wait_minutes,
+        appointment_at=datetime.fromisoformat(result.appointment_at)
+        if result.appointment_at
+        else None,
+        notice=notice,
+    )
+
+
+def ticket_for_reprint(
+    office: Office, site: str, ticket: str, notice: Notice | None = None
+) -> Ticket:
+    """Today's ticket again, with how many are ahead of it now."""
+    chosen = office.site(site)
+    visit = office.visit(site, ticket)
+    waiting = office.waiting(site)
+    related = set().union(*(d.services for d in chosen.desks if d.serves(visit.service)))
+    ahead = 0
+    for other in waiting:
+        if other.visit_id == visit.id:
+            break
+        if other.service in related:
+            ahead += 1
+    desks = sum(1 for d in chosen.desks if d.serves(visit.service))
+    estimate = estimate_wait_minutes(
+        ahead if visit.waiting else 0, desks, chosen.service(visit.service).mean_service_minutes
+    )
+    return build_ticket(
+        chosen,
+        ticket=visit.ticket,
+        service=visit.service,
+        issued_at=visit.arrived_at,
+        ahead=ahead if visit.waiting else 0,
+        estimated_wait_minutes=estimate,
+        appointment_at=visit.appointment_at,
+        notice=notice,
+    )
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    printed: bool
+    printer: str
+    bytes_sent: int = 0
+    preview: str | None = None  # the PNG, for the preview printer
+    error: str | None = None
+    out_of_paper: bool = False
+
+
+def print_ticket(
+    site: Site,
+    ticket: Ticket,
+    printer: str | None = None,
+    *,
+    labels: dict[str, str] | None = None,
+    preview_dir: Path | None = None,
+    language: str = "en",
+) -> PrintOutcome:
+    """Print on the site's (or the given) printer; never raises for a printer fault."""
+    spec_text = printer or site.tickets.printer
+    try:
+        spec = PrinterSpec.parse(spec_text)
+        if spec.transport == "preview":
+            from shared.qt.ticket_image import save_ticket_png
+
+            folder = preview_dir or _preview_dir()
+            path = save_ticket_png(
+                ticket,
+                site.tickets,
+                folder / f"{ticket.code}.png",
+                labels=labels,
+                language=language,
+            )
+            return PrintOutcome(True, "preview", preview=str(path))
+        device = TicketPrinter(
+            spec,
+            site.tickets,
+            profile=site.tickets.profile or None,
+            ask_status=site.tickets.ask_status,
+        )
+        sent = device.print_ticket(ticket, labels)
+        return PrintOutcome(True, spec_text, bytes_sent=len(sent))
+    except PrinterError as error:
+        return PrintOutcome(False, spec_text, error=str(error), out_of_paper=error.out_of_paper)
+
+
+def _preview_dir() -> Path:
+    from shared.store.db import data_dir
+
+    folder = data_dir() / "tickets"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
