@@ -209,6 +209,8 @@ def build_parser() -> Parser:
     site_arg(cancel)
     cancel.set_defaults(handler=cmd_appointment_cancel)
 
+    verbs.add_parser("kiosk", help="the check-in kiosk (touchscreen app): onestop kiosk --help")
+
     sub = verb("demo", "run the demonstration (a scripted morning at Bootle)", cmd_demo)
     sub.add_argument("--fast", action="store_true", help="no pauses")
     sub.add_argument("--visitors", type=int, default=24)
@@ -644,6 +646,10 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["kiosk"]:  # the app parses its own options
+        from kiosk.app import main as kiosk_main
+
+        return kiosk_main(argv[1:])
     wants_json = "--json" in argv
     parser = build_parser()
     try:

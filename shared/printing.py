@@ -89,6 +89,9 @@ def ticket_for_reprint(
     )
 
 
+IMAGE_LANGUAGES = ("ar",)
+
+
 @dataclass(frozen=True)
 class PrintOutcome:
     printed: bool
@@ -130,7 +133,12 @@ def print_ticket(
             profile=site.tickets.profile or None,
             ask_status=site.tickets.ask_status,
         )
-        sent = device.print_ticket(ticket, labels)
+        image = None
+        if language in IMAGE_LANGUAGES:  # no thermal code page prints these: send a picture
+            from shared.qt.ticket_image import ticket_pil_image
+
+            image = ticket_pil_image(ticket, site.tickets, labels=labels, language=language)
+        sent = device.print_ticket(ticket, labels, image=image)
         return PrintOutcome(True, spec_text, bytes_sent=len(sent))
     except PrinterError as error:
         return PrintOutcome(False, spec_text, error=str(error), out_of_paper=error.out_of_paper)

@@ -85,7 +85,13 @@ def open_escpos(spec: PrinterSpec, profile: str | None = None, timeout: float = 
     kwargs: dict[str, Any] = {"profile": profile} if profile else {}
     options = dict(spec.options)
     if spec.transport == "tcp":
-        return printer.Network(spec.target, port=spec.port, timeout=timeout, **kwargs)
+        # Connect ourselves: python-escpos drops (without closing) a socket that fails.
+        import socket
+
+        connection = socket.create_connection((spec.target, spec.port), timeout=timeout)
+        network = printer.Network(spec.target, port=spec.port, timeout=timeout, **kwargs)
+        network.device = connection
+        return network
     if spec.transport == "usb":
         vendor, product = (int(part, 16) for part in spec.target.split(":"))
         return printer.Usb(vendor, product, **kwargs)
@@ -169,6 +175,16 @@ def ticket_bytes(
     return bytes(dummy.output)
 
 
+def image_ticket_bytes(image: Any, profile: str | None = None) -> bytes:
+    """A ticket drawn as one image (raster bit image), then a cut."""
+    from escpos.printer import Dummy
+
+    dummy = Dummy(profile=profile) if profile else Dummy()
+    dummy.image(image, center=False)
+    dummy.cut()
+    return bytes(dummy.output)
+
+
 class TicketPrinter:
     """Prints tickets on one configured printer. Blocking: call it off the GUI thread."""
 
@@ -193,24 +209,36 @@ class TicketPrinter:
     def is_preview(self) -> bool:
         return self.spec.transport == "preview"
 
-    def print_ticket(self, ticket: Ticket, labels: dict[str, str] | None = None) -> bytes:
-        """Send the ticket; returns the bytes sent. Raises PrinterError on any failure."""
+    def print_ticket(
+        self, ticket: Ticket, labels: dict[str, str] | None = None, image: Any = None
+    ) -> bytes:
+        """Send the ticket; returns the bytes sent. Raises PrinterError on any failure.
+
+        `image` (a PIL image of the whole ticket) is printed instead of text, for
+        scripts the printer's code pages cannot print.
+        """
         if self.is_preview:
             raise PrinterError("the preview printer renders images: use shared.qt.ticket_image")
-        payload = ticket_bytes(ticket, self.settings, self.profile, labels)
+        payload = (
+            image_ticket_bytes(image, self.profile)
+            if image is not None
+            else ticket_bytes(ticket, self.settings, self.profile, labels)
+        )
         device = None
         try:
             device = (self._opener or (lambda s: open_escpos(s, self.profile, self.timeout)))(
                 self.spec
             )
-            if hasattr(device, "open") and getattr(device, "device", None) is None:
-                device.open()
             if self.ask_status:
                 self._check_status(device)
             device._raw(payload)
         except PrinterError:
             raise
         except Exception as error:  # every transport raises its own kinds
+            stale = getattr(device, "device", None)
+            if stale is not None and hasattr(stale, "close"):
+                with contextlib.suppress(Exception):  # escpos leaves a failed socket open
+                    stale.close()
             where = f" at {self.spec.target}" + (
                 f":{self.spec.port}" if self.spec.transport == "tcp" else ""
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import qrcode
 from PySide6.QtCore import QRect, QRectF, Qt
@@ -132,3 +133,23 @@ def save_ticket_png(
 
         raise PrinterError(f"cannot write the ticket preview to {path}")
     return path
+
+
+def ticket_pil_image(
+    ticket: Ticket,
+    options: TicketOptions,
+    *,
+    labels: dict[str, str] | None = None,
+    language: str = "en",
+) -> Any:
+    """The ticket as a PIL image, for python-escpos's image printing."""
+    from io import BytesIO
+
+    from PIL import Image
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    image = render_ticket(ticket, options, labels=labels, language=language)
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return Image.open(BytesIO(bytes(buffer.data()))).convert("1")

@@ -1,0 +1,69 @@
+"""The kiosk's composition root: `onestop kiosk --site S` and `python -m kiosk`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="onestop kiosk", description="The check-in kiosk.")
+    parser.add_argument("--site", required=True, help="site code, e.g. bootle")
+    parser.add_argument("--db", help="database URL (default: $ONESTOP_DB or the local SQLite file)")
+    parser.add_argument(
+        "--printer", help="printer instead of the site's (tcp://HOST:9100, preview, ...)"
+    )
+    parser.add_argument("--name", default="Kiosk 1", help="this kiosk's name on staff screens")
+    parser.add_argument("--mode", choices=["checkin", "survey"], default="checkin")
+    parser.add_argument("--windowed", action="store_true", help="a normal window, not kiosk mode")
+    parser.add_argument("--language", choices=["en", "pl", "ar"], default="en")
+    parser.add_argument("--screenshot", metavar="PNG", help="save the welcome screen and quit")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    started = time.perf_counter()
+    args = build_parser().parse_args(argv)
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.presenter import KioskPresenter
+    from kiosk.window import KioskWindow
+    from shared.devices.speech import Speaker
+    from shared.domain import DomainError
+    from shared.office import Office
+    from shared.store import Database
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    try:
+        office = Office(Database(args.db))
+        office.ensure_default_sites()
+        presenter = KioskPresenter(office, args.site, printer=args.printer, name=args.name)
+    except DomainError as error:
+        print(f"onestop kiosk: error: {error}", file=sys.stderr)
+        return 2
+    speaker = Speaker()
+    window = KioskWindow(presenter, kiosk_mode=not args.windowed, speak=speaker.say)
+    if args.language != "en":
+        window.set_language(args.language)
+    if args.windowed:
+        window.resize(1920, 1080)
+        window.show()
+    else:
+        window.showFullScreen()
+    print(f"kiosk ready in {time.perf_counter() - started:.2f} s", flush=True)
+    if args.screenshot:
+        app.processEvents()
+        window.grab().save(args.screenshot)
+        window.may_close = True
+        window.close()
+        return 0
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

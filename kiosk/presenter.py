@@ -1,0 +1,142 @@
+"""The kiosk's logic: the screens call it, it calls the core, and answers with signals.
+
+Database work is quick and stays on the GUI thread's event loop turn; printing
+(which can block for seconds on a dead network printer) runs on a worker thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from shared.domain import DomainError, NotFound, Site
+from shared.notices import Notice, Notices
+from shared.office import CheckinResult, Office
+from shared.printing import print_ticket, ticket_for_checkin
+
+
+class _PrintJob(QRunnable):
+    def __init__(
+        self,
+        presenter: KioskPresenter,
+        site: Site,
+        result: CheckinResult,
+        notice: Notice,
+        labels: dict[str, str],
+        language: str,
+    ) -> None:
+        super().__init__()
+        self.presenter = presenter
+        self.args = (site, result, notice, labels, language)
+
+    def run(self) -> None:
+        site, result, notice, labels, language = self.args
+        ticket = ticket_for_checkin(site, result, notice)
+        outcome = print_ticket(
+            site, ticket, self.presenter.printer, labels=labels, language=language
+        )
+        self.presenter.print_finished.emit(result.ticket, asdict(outcome))
+
+
+class KioskPresenter(QObject):
+    issued = Signal(dict)  # the check-in: ticket, service, ahead, estimated wait...
+    print_finished = Signal(str, dict)  # ticket, PrintOutcome as a dict
+    refused = Signal(str, str)  # kind (not_found | error), message
+    help_raised = Signal()
+    printer_state = Signal(bool, str)  # working, message
+
+    def __init__(
+        self,
+        office: Office,
+        site: str,
+        *,
+        printer: str | None = None,
+        name: str = "Kiosk 1",
+        clock: Any = None,
+    ) -> None:
+        super().__init__()
+        self.clock = clock  # returns an aware datetime; None: this PC's clock
+        self.office = office
+        self.notices = Notices(office.db)
+        self.site: Site = office.site(site)
+        self.printer = printer
+        self.name = name
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)  # one printer, one ticket at a time, in order
+        self.printer_ok = True
+        self.labels: dict[str, str] = {}
+        self.language = "en"
+        self.print_finished.connect(self._after_print)
+
+    # -- questions the screens ask -------------------------------------------------------
+
+    def notice(self) -> Notice:
+        return self.notices.notice(self.site.code)
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        if self.notice().closed:
+            return False
+        zone = ZoneInfo(self.site.timezone)
+        moment = now or (self.clock() if self.clock else datetime.now(zone))
+        local = moment.astimezone(zone)
+        return not self.site.opening_hours.days or self.site.opening_hours.is_open(local)
+
+    # -- actions -------------------------------------------------------------------------
+
+    @Slot(str, dict)
+    def check_in(self, service: str, flags: dict[str, str]) -> None:
+        self._issue(lambda: self.office.checkin(self.site.code, service, flags=flags))
+
+    @Slot(str)
+    def check_in_appointment(self, reference: str) -> None:
+        cleaned = "".join(reference.split()).upper()
+        if not cleaned:
+            self.refused.emit("not_found", "")
+            return
+        self._issue(lambda: self.office.checkin(self.site.code, appointment=cleaned))
+
+    @Slot()
+    def request_help(self) -> None:
+        self.notices.raise_alert(
+            self.site.code, "help", self.name, "A visitor asked for help at the kiosk"
+        )
+        self.help_raised.emit()
+
+    def _issue(self, action: Any) -> None:
+        try:
+            result = action()
+        except NotFound as error:
+            self.refused.emit("not_found", str(error))
+            return
+        except DomainError as error:
+            self.refused.emit("error", str(error))
+            return
+        self.issued.emit(result.as_json())
+        self.pool.start(
+            _PrintJob(self, self.site, result, self.notice(), dict(self.labels), self.language)
+        )
+
+    @Slot(str, dict)
+    def _after_print(self, ticket: str, outcome: dict[str, Any]) -> None:
+        if outcome["printed"]:
+            if not self.printer_ok:
+                self.notices.resolve(self.site.code, kind="printer", source=self.name)
+            self.printer_ok = True
+            self.printer_state.emit(True, "")
+            return
+        self.printer_ok = False
+        reason = "out of paper" if outcome["out_of_paper"] else "not working"
+        self.notices.raise_alert(
+            self.site.code,
+            "printer",
+            self.name,
+            f"Ticket printer {reason} (last ticket {ticket}): {outcome['error']}",
+        )
+        self.printer_state.emit(False, outcome["error"] or "")
+
+    def wait_for_printing(self, milliseconds: int = 10_000) -> bool:
+        return self.pool.waitForDone(milliseconds)

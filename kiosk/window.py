@@ -1,0 +1,590 @@
+"""The check-in kiosk's screens.
+
+Every screen keeps its words in the upper half and every control in the lower
+half (reachable from a wheelchair), with touch targets of at least 15 mm. A walk-in
+gets a ticket in at most three touches: group, service, and "Get my ticket" only
+when the service asks its optional questions (a group of one service skips a step).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.i18n import LANGUAGE_NAMES, install_language, ticket_labels
+from kiosk.presenter import KioskPresenter
+from kiosk.theme import stylesheet
+from shared.domain import Service
+from shared.domain.model import WEEKDAYS
+
+QUESTION_TEXT = {
+    "private_room": "I would like to talk in a private room",
+    "interpreter": "I need an interpreter",
+    "hearing_loop": "I use a hearing loop",
+    "step_free_access": "I need step-free access",
+}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Kiosk", text)
+
+
+def label(text: str, role: str = "", wrap: bool = True) -> QLabel:
+    widget = QLabel(text)
+    widget.setWordWrap(wrap)
+    widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    if role:
+        widget.setProperty("role", role)
+    return widget
+
+
+def button(text: str, on_click: Callable[[], None], role: str = "", name: str = "") -> QPushButton:
+    widget = QPushButton(text)
+    widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+    widget.clicked.connect(lambda _checked=False: on_click())  # drop `checked`
+    if role:
+        widget.setProperty("role", role)
+    if name:
+        widget.setObjectName(name)
+    return widget
+
+
+class Page(QWidget):
+    """Words in the top half, controls in the bottom half."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(40, 24, 40, 24)
+        self.words = QVBoxLayout()
+        self.controls = QVBoxLayout()
+        self.controls.setSpacing(18)
+        top = QWidget()
+        top.setLayout(self.words)
+        bottom = QWidget()
+        bottom.setLayout(self.controls)
+        outer.addWidget(top, 1)
+        outer.addWidget(bottom, 1)
+
+    def speech(self) -> str:
+        texts = [w.text() for w in self.findChildren(QLabel) if w.isVisible() and w.text()]
+        texts += [w.text() for w in self.findChildren(QPushButton) if w.isVisible() and w.text()]
+        return ". ".join(t.replace("\n", " ") for t in texts)
+
+
+class KioskWindow(QWidget):
+    page_changed = Signal(str)
+
+    def __init__(
+        self,
+        presenter: KioskPresenter,
+        *,
+        kiosk_mode: bool = True,
+        speak: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("kiosk")
+        self.presenter = presenter
+        self.site = presenter.site
+        self.kiosk_mode = kiosk_mode
+        self.speak = speak or (lambda _text: None)
+        self.high_contrast = False
+        self.large_text = False
+        self.language = "en"
+        self.may_close = not kiosk_mode
+        self.flags: dict[str, str] = {}
+        self.chosen: Service | None = None
+        self.current_ticket: dict[str, Any] | None = None
+        self.corner_taps: list[float] = []
+        self.idle = QTimer(self, singleShot=True, interval=self.site.kiosk.idle_seconds * 1000)
+        self.idle.timeout.connect(self.ask_more_time)
+        self.countdown = QTimer(self, interval=1000)
+        self.countdown.timeout.connect(self._tick)
+        self.countdown_left = 0
+        self.done_timer = QTimer(self, singleShot=True, interval=20_000)
+        self.done_timer.timeout.connect(self.next_visitor)
+        presenter.issued.connect(self.show_ticket)
+        presenter.refused.connect(self.show_refusal)
+        presenter.help_raised.connect(lambda: self.go("help"))
+        presenter.print_finished.connect(self.show_print_result)
+        presenter.printer_state.connect(self._printer_banner)
+        self.setWindowTitle(f"OneStop check-in — {self.site.name}")
+        self.build()
+        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
+        if kiosk_mode:
+            self.setWindowFlags(
+                Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+            )
+
+    # -- building ----------------------------------------------------------------------
+
+    def build(self) -> None:
+        """(Re)build every page in the current language, theme and text size."""
+        if self.layout() is not None:
+            QWidget().setLayout(self.layout())  # discard the old layout and its pages
+        self.setStyleSheet(stylesheet(self.high_contrast, self.large_text))
+        self.setLayoutDirection(
+            Qt.LayoutDirection.RightToLeft
+            if self.language == "ar"
+            else Qt.LayoutDirection.LeftToRight
+        )
+        root = QVBoxLayout(self)
+        root.setContentsMargins(0, 0, 0, 0)
+        self.banner = label("", "warning")
+        self.banner.setVisible(False)
+        root.addWidget(self.banner)
+        self.stack = QStackedWidget()
+        root.addWidget(self.stack, 1)
+        bar = self._bottom_bar()
+        root.addWidget(bar)
+        self.pages: dict[str, Page] = {}
+        for name, make in (
+            ("welcome", self._welcome),
+            ("appointment", self._appointment),
+            ("help", self._help),
+            ("closed", self._closed),
+            ("more_time", self._more_time),
+            ("ticket", self._ticket),
+            ("questions", self._questions),
+            ("services", self._services),
+            ("not_found", self._not_found),
+        ):
+            page = Page(name)
+            make(page)
+            self.pages[name] = page
+            self.stack.addWidget(page)
+        self._printer_banner(self.presenter.printer_ok, "")
+        if self.isVisible():  # rebuilt while on screen (a language change): show it now
+            self.stack.show()
+            bar.show()
+        self.home()
+
+    def _bottom_bar(self) -> QWidget:
+        bar = QWidget()
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(24, 8, 24, 16)
+        for code in self.site.kiosk.languages:
+            choice = button(
+                LANGUAGE_NAMES[code],
+                lambda c=code: self.set_language(c),
+                "secondary",
+                f"lang_{code}",
+            )
+            choice.setCheckable(True)
+            choice.setChecked(code == self.language)
+            row.addWidget(choice)
+        contrast = button(tr("High contrast"), self.toggle_contrast, "secondary", "contrast")
+        contrast.setCheckable(True)
+        contrast.setChecked(self.high_contrast)
+        bigger = button(tr("Larger text"), self.toggle_text, "secondary", "larger_text")
+        bigger.setCheckable(True)
+        bigger.setChecked(self.large_text)
+        aloud = button(tr("Read aloud"), self.read_aloud, "secondary", "read_aloud")
+        for widget in (contrast, bigger, aloud):
+            row.addWidget(widget)
+        return bar
+
+    def _welcome(self, page: Page) -> None:
+        title = label(self.site.name, "heading")
+        title.setObjectName("site_name")
+        title.mousePressEvent = lambda _e: self._corner_tap()  # type: ignore[method-assign]
+        page.words.addWidget(title)
+        page.words.addWidget(label(tr("Welcome. Touch what you have come about."), "big"))
+        self.welcome_notice = label("", "warning")
+        page.words.addWidget(self.welcome_notice)
+        grid = QGridLayout()
+        grid.setSpacing(16)
+        groups = self._groups()
+        columns = 3 if len(groups) > 4 else 2
+        for index, group in enumerate(groups):
+            grid.addWidget(
+                button(tr(group), lambda g=group: self.choose_group(g), name=f"group_{index}"),
+                index // columns,
+                index % columns,
+            )
+        page.controls.addLayout(grid, 3)
+        row = QHBoxLayout()
+        row.addWidget(
+            button(tr("I have an appointment"), lambda: self.go("appointment"), name="appointment")
+        )
+        row.addWidget(button(tr("I need help"), self.presenter.request_help, name="need_help"))
+        page.controls.addLayout(row, 1)
+
+    def _services(self, page: Page) -> None:
+        self.services_heading = label("", "heading")
+        page.words.addWidget(self.services_heading)
+        page.words.addWidget(label(tr("Touch the one that fits best."), "big"))
+        self.services_box = QVBoxLayout()
+        page.controls.addLayout(self.services_box, 4)
+        page.controls.addWidget(button(tr("Back"), self.home, "secondary", "back"), 1)
+
+    def _questions(self, page: Page) -> None:
+        self.questions_heading = label("", "heading")
+        page.words.addWidget(self.questions_heading)
+        page.words.addWidget(label(tr("Do you need any of these? Touch all that apply."), "big"))
+        self.questions_box = QVBoxLayout()
+        page.controls.addLayout(self.questions_box, 4)
+        row = QHBoxLayout()
+        row.addWidget(button(tr("Back"), self.home, "secondary", "back"), 1)
+        row.addWidget(button(tr("Get my ticket"), self.take_ticket, name="get_ticket"), 2)
+        page.controls.addLayout(row, 1)
+
+    def _appointment(self, page: Page) -> None:
+        page.words.addWidget(label(tr("I have an appointment"), "heading"))
+        page.words.addWidget(
+            label(
+                tr("Type the booking reference from your letter or text, or scan its code below."),
+                "big",
+            )
+        )
+        self.reference = QLineEdit()
+        self.reference.setObjectName("reference")
+        self.reference.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.reference.returnPressed.connect(self.submit_reference)  # a USB scanner ends with Enter
+        page.words.addWidget(self.reference)
+        keys = QGridLayout()
+        keys.setSpacing(6)
+        characters = "1234567890QWERTYUIOPASDFGHJKL-ZXCVBNM"
+        for index, char in enumerate(characters):
+            keys.addWidget(
+                button(char, lambda c=char: self.reference.insert(c), "key"), index // 10, index % 10
+            )
+        keys.addWidget(
+            button("⌫", self.reference.backspace, "key", "backspace"),
+            len(characters) // 10,
+            len(characters) % 10,
+            1,
+            3,
+        )
+        page.controls.addLayout(keys, 4)
+        row = QHBoxLayout()
+        row.addWidget(button(tr("Back"), self.home, "secondary", "back"), 1)
+        row.addWidget(
+            button(tr("I don't have it"), self.presenter.request_help, "secondary", "no_reference"),
+            1,
+        )
+        row.addWidget(button(tr("Check in"), self.submit_reference, name="check_in"), 2)
+        page.controls.addLayout(row, 1)
+
+    def _not_found(self, page: Page) -> None:
+        page.words.addWidget(label(tr("We could not find that booking."), "heading"))
+        self.refusal = label("", "big")
+        page.words.addWidget(self.refusal)
+        page.words.addWidget(
+            label(tr("Please check the reference, or ask reception: they will help you."), "big")
+        )
+        row = QHBoxLayout()
+        row.addWidget(button(tr("Try again"), lambda: self.go("appointment"), name="try_again"))
+        row.addWidget(
+            button(tr("Ask reception for help"), self.presenter.request_help, name="ask_reception")
+        )
+        page.controls.addLayout(row)
+        page.controls.addWidget(button(tr("Start again"), self.home, "secondary", "back"))
+
+    def _ticket(self, page: Page) -> None:
+        page.words.addWidget(label(tr("Your number is"), "big"))
+        self.ticket_number = label("", "number")
+        self.ticket_number.setObjectName("ticket_number")
+        page.words.addWidget(self.ticket_number)
+        self.ticket_service = label("", "heading")
+        page.words.addWidget(self.ticket_service)
+        self.ticket_details = label("", "big")
+        page.controls.addWidget(self.ticket_details)
+        self.ticket_delay = label("", "warning")
+        page.controls.addWidget(self.ticket_delay)
+        self.print_status = label(tr("Printing your ticket…"), "big")
+        self.print_status.setObjectName("print_status")
+        page.controls.addWidget(self.print_status)
+        page.controls.addWidget(button(tr("Done"), self.next_visitor, name="done"))
+
+    def _help(self, page: Page) -> None:
+        page.words.addWidget(label(tr("Help is on its way"), "heading"))
+        page.words.addWidget(
+            label(
+                tr("Someone from reception will come to help you. Please take a seat nearby."),
+                "big",
+            )
+        )
+        page.controls.addWidget(button(tr("Done"), self.next_visitor, name="done"))
+
+    def _closed(self, page: Page) -> None:
+        page.words.addWidget(label(tr("Sorry, this office is closed"), "heading"))
+        self.closed_message = label("", "big")
+        page.words.addWidget(self.closed_message)
+        hours = []
+        for index, day in enumerate(WEEKDAYS):
+            span = self.site.opening_hours.days.get(index)
+            when = f"{span[0]:%H:%M}–{span[1]:%H:%M}" if span else tr("closed")
+            hours.append(f"{tr(day.capitalize())}: {when}")
+        page.controls.addWidget(label(tr("Opening hours") + "\n" + "\n".join(hours), "big"))
+
+    def _more_time(self, page: Page) -> None:
+        page.words.addWidget(label(tr("Do you need more time?"), "heading"))
+        self.countdown_label = label("", "big")
+        page.words.addWidget(self.countdown_label)
+        page.controls.addWidget(button(tr("I need more time"), self.more_time, name="more_time"))
+        page.controls.addWidget(button(tr("Start again"), self.home, "secondary", "back"))
+
+    # -- navigation ------------------------------------------------------------------------
+
+    def _groups(self) -> list[str]:
+        groups: list[str] = []
+        for service in self.site.services:
+            if service.group not in groups:
+                groups.append(service.group)
+        return groups
+
+    def go(self, name: str) -> None:
+        self.stack.setCurrentWidget(self.pages[name])
+        self.countdown.stop()
+        if name in ("welcome", "closed"):
+            self.idle.stop()
+        else:
+            self.idle.start()
+        self.page_changed.emit(name)
+
+    def next_visitor(self) -> None:
+        """Back to the start for the next visitor: in English, standard look."""
+        changed = self.high_contrast or self.large_text
+        self.high_contrast = self.large_text = False
+        if self.language != "en":
+            self.set_language("en")  # rebuilds, then goes home
+        elif changed:
+            self.build()
+        else:
+            self.home()
+
+    def home(self) -> None:
+        self.done_timer.stop()
+        self.flags = {}
+        self.chosen = None
+        self.reference.clear()
+        notice = self.presenter.notice()
+        if not self.presenter.is_open():
+            self.closed_message.setText(notice.closed_message or "")
+            self.go("closed")
+            return
+        if notice.delay_reason:
+            minutes = f" ({tr('about')} {notice.delay_minutes} min)" if notice.delay_minutes else ""
+            self.welcome_notice.setText(
+                tr("We are busier than usual:") + f" {notice.delay_reason}{minutes}"
+            )
+        self.welcome_notice.setVisible(bool(notice.delay_reason))
+        self.go("welcome")
+
+    def choose_group(self, group: str) -> None:
+        services = [s for s in self.site.services if s.group == group]
+        if len(services) == 1:
+            self.choose_service(services[0])
+            return
+        while self.services_box.count():
+            item = self.services_box.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.services_heading.setText(tr(group))
+        for index, service in enumerate(services):
+            self.services_box.addWidget(
+                button(
+                    tr(service.name),
+                    lambda s=service: self.choose_service(s),
+                    name=f"service_{index}",
+                )
+            )
+        self.go("services")
+
+    def choose_service(self, service: Service) -> None:
+        self.chosen = service
+        if not service.questions:
+            self.take_ticket()
+            return
+        while self.questions_box.count():
+            item = self.questions_box.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.questions_heading.setText(tr(service.name))
+        for question in service.questions:
+            toggle = button(tr(QUESTION_TEXT[question]), lambda: None, name=f"q_{question}")
+            toggle.setCheckable(True)
+            toggle.toggled.connect(lambda on, q=question: self._flag(q, on))
+            self.questions_box.addWidget(toggle)
+        self.go("questions")
+
+    def _flag(self, question: str, on: bool) -> None:
+        if on:
+            self.flags[question] = (
+                LANGUAGE_NAMES[self.language] if question == "interpreter" else "yes"
+            )
+        else:
+            self.flags.pop(question, None)
+
+    def take_ticket(self) -> None:
+        if self.chosen is not None:
+            self.presenter.check_in(self.chosen.code, dict(self.flags))
+
+    def submit_reference(self) -> None:
+        self.presenter.check_in_appointment(self.reference.text())
+
+    # -- results ---------------------------------------------------------------------------
+
+    def show_ticket(self, result: dict[str, Any]) -> None:
+        self.current_ticket = result
+        self.ticket_number.setText(result["ticket"])
+        self.ticket_service.setText(tr(self.site.service(result["service"]).name))
+        details = (
+            tr("People ahead of you: {n}").format(n=result["ahead"])
+            + "\n"
+            + tr("Estimated wait: about {n} min").format(n=result["estimated_wait_minutes"])
+        )
+        self.ticket_details.setText(details)
+        notice = self.presenter.notice()
+        delayed = (
+            bool(notice.delay_reason)
+            or result["estimated_wait_minutes"] > self.site.targets.serve_minutes
+        )
+        self.ticket_delay.setText(
+            tr("We are busier than usual:")
+            + " "
+            + (notice.delay_reason or tr("sorry for the wait."))
+        )
+        self.ticket_delay.setVisible(delayed)
+        self.print_status.setText(tr("Printing your ticket…"))
+        self.go("ticket")
+        self.done_timer.start()
+        self.speak(tr("Your number is") + " " + " ".join(result["ticket"]))
+
+    def show_print_result(self, ticket: str, outcome: dict[str, Any]) -> None:
+        if self.current_ticket is None or self.current_ticket["ticket"] != ticket:
+            return
+        if outcome["printed"]:
+            self.print_status.setText(tr("Please take your ticket."))
+        else:
+            self.print_status.setText(
+                tr(
+                    "The printer is not working. Please remember your number: {ticket}. "
+                    "Reception knows, and you are in the queue."
+                ).format(ticket=ticket)
+            )
+
+    def _printer_banner(self, working: bool, _message: str) -> None:
+        self.banner.setText(
+            tr("The ticket printer is not working: your number is shown on screen.")
+        )
+        self.banner.setVisible(not working)
+
+    def show_refusal(self, kind: str, message: str) -> None:
+        self.refusal.setText(message if kind != "not_found" else "")
+        self.go("not_found")
+
+    # -- accessibility -----------------------------------------------------------------------
+
+    def set_language(self, code: str) -> None:
+        self.language = code
+        install_language(code)
+        self.presenter.language = code
+        self.presenter.labels = ticket_labels()
+        self.build()
+
+    def toggle_contrast(self) -> None:
+        self.high_contrast = not self.high_contrast
+        self.setStyleSheet(stylesheet(self.high_contrast, self.large_text))
+
+    def toggle_text(self) -> None:
+        self.large_text = not self.large_text
+        self.setStyleSheet(stylesheet(self.high_contrast, self.large_text))
+
+    def read_aloud(self) -> None:
+        page = self.stack.currentWidget()
+        if isinstance(page, Page):
+            self.speak(page.speech())
+
+    # -- idle and kiosk mode -------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            event.type()
+            in (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin)
+            and self.idle.isActive()
+        ):
+            self.idle.start()
+        return False
+
+    def ask_more_time(self) -> None:
+        self._resume_index = self.stack.currentIndex()
+        self.countdown_left = 20
+        self._tick()
+        self.stack.setCurrentWidget(self.pages["more_time"])
+        self.countdown.start()
+        self.page_changed.emit("more_time")
+
+    def _tick(self) -> None:
+        if self.countdown_left <= 0:
+            self.next_visitor()
+            return
+        self.countdown_label.setText(
+            tr("Going back to the start in {n} seconds.").format(n=self.countdown_left)
+        )
+        self.countdown_left -= 1
+
+    def more_time(self) -> None:
+        self.countdown.stop()
+        self.stack.setCurrentIndex(self._resume_index)
+        self.idle.start()
+        self.page_changed.emit(self.current_page)
+
+    @property
+    def current_page(self) -> str:
+        return self.stack.currentWidget().objectName()
+
+    def _corner_tap(self) -> None:
+        """Staff gesture: five taps on the site name within four seconds, then the PIN."""
+        now = time.monotonic()
+        self.corner_taps = [t for t in self.corner_taps if now - t < 4] + [now]
+        if len(self.corner_taps) >= 5:
+            self.corner_taps = []
+            self.ask_pin()
+
+    def ask_pin(self, pin: str | None = None) -> bool:
+        if pin is None:
+            pin, ok = QInputDialog.getText(
+                self, tr("Staff"), tr("Supervisor PIN"), QLineEdit.EchoMode.Password
+            )
+            if not ok:
+                return False
+        expected = self.site.kiosk.supervisor_pin_sha256
+        if expected and hashlib.sha256(pin.encode()).hexdigest() == expected:
+            self.may_close = True
+            self.close()
+            return True
+        return False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if self.kiosk_mode and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_Tab):
+            event.accept()  # swallowed: a visitor cannot leave the kiosk
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.may_close:
+            QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
+            event.accept()
+        else:
+            event.ignore()

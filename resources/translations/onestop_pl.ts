@@ -1,0 +1,319 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="pl_PL">
+<context>
+    <name>Kiosk</name>
+    <message>
+        <source>High contrast</source>
+        <translation>Wysoki kontrast</translation>
+    </message>
+    <message>
+        <source>Larger text</source>
+        <translation>Większy tekst</translation>
+    </message>
+    <message>
+        <source>Read aloud</source>
+        <translation>Czytaj na głos</translation>
+    </message>
+    <message>
+        <source>Welcome. Touch what you have come about.</source>
+        <translation>Witamy. Dotknij, w jakiej sprawie przychodzisz.</translation>
+    </message>
+    <message>
+        <source>I have an appointment</source>
+        <translation>Mam umówioną wizytę</translation>
+    </message>
+    <message>
+        <source>I need help</source>
+        <translation>Potrzebuję pomocy</translation>
+    </message>
+    <message>
+        <source>Touch the one that fits best.</source>
+        <translation>Dotknij tego, co najlepiej pasuje.</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Wstecz</translation>
+    </message>
+    <message>
+        <source>Do you need any of these? Touch all that apply.</source>
+        <translation>Czy potrzebujesz czegoś z poniższych? Dotknij wszystkich, które pasują.</translation>
+    </message>
+    <message>
+        <source>Get my ticket</source>
+        <translation>Pobierz bilet</translation>
+    </message>
+    <message>
+        <source>Type the booking reference from your letter or text, or scan its code below.</source>
+        <translation>Wpisz numer rezerwacji z listu lub SMS-a albo zeskanuj kod poniżej.</translation>
+    </message>
+    <message>
+        <source>I don't have it</source>
+        <translation>Nie mam go</translation>
+    </message>
+    <message>
+        <source>Check in</source>
+        <translation>Zgłoś przybycie</translation>
+    </message>
+    <message>
+        <source>We could not find that booking.</source>
+        <translation>Nie znaleźliśmy tej rezerwacji.</translation>
+    </message>
+    <message>
+        <source>Please check the reference, or ask reception: they will help you.</source>
+        <translation>Sprawdź numer albo zapytaj w recepcji – pomożemy.</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Spróbuj ponownie</translation>
+    </message>
+    <message>
+        <source>Ask reception for help</source>
+        <translation>Poproś recepcję o pomoc</translation>
+    </message>
+    <message>
+        <source>Start again</source>
+        <translation>Zacznij od nowa</translation>
+    </message>
+    <message>
+        <source>Your number is</source>
+        <translation>Twój numer to</translation>
+    </message>
+    <message>
+        <source>Printing your ticket…</source>
+        <translation>Drukujemy bilet…</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Gotowe</translation>
+    </message>
+    <message>
+        <source>Help is on its way</source>
+        <translation>Pomoc jest w drodze</translation>
+    </message>
+    <message>
+        <source>Someone from reception will come to help you. Please take a seat nearby.</source>
+        <translation>Ktoś z recepcji zaraz do Ciebie podejdzie. Usiądź w pobliżu.</translation>
+    </message>
+    <message>
+        <source>Sorry, this office is closed</source>
+        <translation>Przepraszamy, biuro jest zamknięte</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>zamknięte</translation>
+    </message>
+    <message>
+        <source>Monday</source>
+        <translation>Poniedziałek</translation>
+    </message>
+    <message>
+        <source>Tuesday</source>
+        <translation>Wtorek</translation>
+    </message>
+    <message>
+        <source>Wednesday</source>
+        <translation>Środa</translation>
+    </message>
+    <message>
+        <source>Thursday</source>
+        <translation>Czwartek</translation>
+    </message>
+    <message>
+        <source>Friday</source>
+        <translation>Piątek</translation>
+    </message>
+    <message>
+        <source>Saturday</source>
+        <translation>Sobota</translation>
+    </message>
+    <message>
+        <source>Sunday</source>
+        <translation>Niedziela</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>Godziny otwarcia</translation>
+    </message>
+    <message>
+        <source>Do you need more time?</source>
+        <translation>Potrzebujesz więcej czasu?</translation>
+    </message>
+    <message>
+        <source>I need more time</source>
+        <translation>Potrzebuję więcej czasu</translation>
+    </message>
+    <message>
+        <source>about</source>
+        <translation>około</translation>
+    </message>
+    <message>
+        <source>We are busier than usual:</source>
+        <translation>Mamy więcej pracy niż zwykle:</translation>
+    </message>
+    <message>
+        <source>People ahead of you: {n}</source>
+        <translation>Osoby przed Tobą: {n}</translation>
+    </message>
+    <message>
+        <source>Estimated wait: about {n} min</source>
+        <translation>Szacowany czas oczekiwania: około {n} min</translation>
+    </message>
+    <message>
+        <source>sorry for the wait.</source>
+        <translation>przepraszamy za oczekiwanie.</translation>
+    </message>
+    <message>
+        <source>Please take your ticket.</source>
+        <translation>Weź swój bilet.</translation>
+    </message>
+    <message>
+        <source>The printer is not working. Please remember your number: {ticket}. Reception knows, and you are in the queue.</source>
+        <translation>Drukarka nie działa. Zapamiętaj swój numer: {ticket}. Recepcja wie o tym, a Ty jesteś w kolejce.</translation>
+    </message>
+    <message>
+        <source>The ticket printer is not working: your number is shown on screen.</source>
+        <translation>Drukarka biletów nie działa: Twój numer jest wyświetlany na ekranie.</translation>
+    </message>
+    <message>
+        <source>Going back to the start in {n} seconds.</source>
+        <translation>Powrót do początku za {n} s.</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>Personel</translation>
+    </message>
+    <message>
+        <source>Supervisor PIN</source>
+        <translation>PIN kierownika</translation>
+    </message>
+    <message>
+        <source>I would like to talk in a private room</source>
+        <translation>Chcę porozmawiać w osobnym pokoju</translation>
+    </message>
+    <message>
+        <source>I need an interpreter</source>
+        <translation>Potrzebuję tłumacza</translation>
+    </message>
+    <message>
+        <source>I use a hearing loop</source>
+        <translation>Korzystam z pętli indukcyjnej</translation>
+    </message>
+    <message>
+        <source>I need step-free access</source>
+        <translation>Potrzebuję dostępu bez schodów</translation>
+    </message>
+    <message>
+        <source>Council Tax and Business Rates</source>
+        <translation>Podatek lokalny i opłaty dla firm</translation>
+    </message>
+    <message>
+        <source>Benefits and money help</source>
+        <translation>Świadczenia i pomoc finansowa</translation>
+    </message>
+    <message>
+        <source>Urgent help</source>
+        <translation>Pilna pomoc</translation>
+    </message>
+    <message>
+        <source>Parking and badges</source>
+        <translation>Parkowanie i karty parkingowe</translation>
+    </message>
+    <message>
+        <source>Housing</source>
+        <translation>Mieszkanie</translation>
+    </message>
+    <message>
+        <source>Licences</source>
+        <translation>Licencje</translation>
+    </message>
+    <message>
+        <source>Online help</source>
+        <translation>Pomoc online</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>Płatności</translation>
+    </message>
+    <message>
+        <source>Something else</source>
+        <translation>Inna sprawa</translation>
+    </message>
+    <message>
+        <source>Council Tax</source>
+        <translation>Podatek lokalny (Council Tax)</translation>
+    </message>
+    <message>
+        <source>Council Tax Reduction</source>
+        <translation>Obniżka podatku lokalnego</translation>
+    </message>
+    <message>
+        <source>Business Rates</source>
+        <translation>Opłaty dla firm (Business Rates)</translation>
+    </message>
+    <message>
+        <source>Housing Benefit</source>
+        <translation>Dodatek mieszkaniowy</translation>
+    </message>
+    <message>
+        <source>Discretionary Housing Payments</source>
+        <translation>Uznaniowe dopłaty mieszkaniowe</translation>
+    </message>
+    <message>
+        <source>Emergency Limited Assistance Scheme (ELAS)</source>
+        <translation>Doraźna pomoc w nagłych wypadkach (ELAS)</translation>
+    </message>
+    <message>
+        <source>Household Support Fund</source>
+        <translation>Fundusz wsparcia gospodarstw domowych</translation>
+    </message>
+    <message>
+        <source>Social Care</source>
+        <translation>Opieka społeczna</translation>
+    </message>
+    <message>
+        <source>Blue Badges</source>
+        <translation>Karty parkingowe dla niepełnosprawnych (Blue Badge)</translation>
+    </message>
+    <message>
+        <source>Parking permits and fines</source>
+        <translation>Pozwolenia i mandaty parkingowe</translation>
+    </message>
+    <message>
+        <source>Housing and homelessness</source>
+        <translation>Mieszkanie i bezdomność</translation>
+    </message>
+    <message>
+        <source>Taxi Licensing (portal help)</source>
+        <translation>Licencje taxi (pomoc z portalem)</translation>
+    </message>
+    <message>
+        <source>My Account and help online</source>
+        <translation>My Account i pomoc online</translation>
+    </message>
+    <message>
+        <source>Make a payment</source>
+        <translation>Dokonaj płatności</translation>
+    </message>
+    <message>
+        <source>Your number</source>
+        <translation>Twój numer</translation>
+    </message>
+    <message>
+        <source>Your appointment: {time}</source>
+        <translation>Twoja wizyta: {time}</translation>
+    </message>
+    <message>
+        <source>We are busier than usual: {reason}</source>
+        <translation>Mamy więcej pracy niż zwykle: {reason}</translation>
+    </message>
+    <message>
+        <source>We are busier than usual. Sorry for the wait.</source>
+        <translation>Mamy więcej pracy niż zwykle. Przepraszamy za oczekiwanie.</translation>
+    </message>
+    <message>
+        <source>Scan to tell us how we did</source>
+        <translation>Zeskanuj i oceń naszą obsługę</translation>
+    </message>
+</context>
+</TS>
