@@ -3,12 +3,12 @@
 Colours pass WCAG 2.2 AA (4.5:1) for text: white on #005a87 is 7.3:1, white on
 #1d3f66 is 11.1:1, #0b0c0c on #ffffff is 19.8:1; the high-contrast theme is
 yellow (#ffff00) on black, 19.6:1. Touch targets are at least 15 mm: on a 21.5"
-1920x1080 kiosk screen (about 4 px/mm) that is 60 px; buttons are 96 px tall or more.
+1920x1080 kiosk screen (about 4 px/mm) that is 61 px; buttons are 72 px (18 mm) or more.
 """
 
 from __future__ import annotations
 
-MIN_TARGET_PX = 96
+MIN_TARGET_PX = 72
 
 STANDARD = {
     "background": "#ffffff",
@@ -37,12 +37,12 @@ HIGH_CONTRAST = {
 def stylesheet(high_contrast: bool, large_text: bool) -> str:
     c = HIGH_CONTRAST if high_contrast else STANDARD
     scale = 1.35 if large_text else 1.0
-    body, heading, big, button = (int(s * scale) for s in (30, 48, 64, 34))
+    body, heading, big, button = (int(s * scale) for s in (30, 48, 60, 32))
     return f"""
     QWidget#kiosk {{ background: {c["background"]}; }}
     QLabel {{ color: {c["text"]}; font-size: {body}px; }}
     QLabel[role="heading"] {{ font-size: {heading}px; font-weight: bold; }}
-    QLabel[role="number"] {{ font-size: {int(220 * scale)}px; font-weight: bold; }}
+    QLabel[role="number"] {{ font-size: {int(180 * scale)}px; font-weight: bold; }}
     QLabel[role="big"] {{ font-size: {big}px; font-weight: bold; }}
     QLabel[role="warning"] {{ background: {c["warning_bg"]}; color: {c["warning_text"]};
         font-size: {body}px; font-weight: bold; padding: 16px; border: 3px solid {c["border"]}; }}
@@ -53,7 +53,8 @@ def stylesheet(high_contrast: bool, large_text: bool) -> str:
     QPushButton:checked {{ background: {c["accent"]}; color: {c["warning_text"]}; }}
     QPushButton[role="secondary"] {{ background: {c["secondary"]}; font-size: {int(body * 0.9)}px;
         min-height: {MIN_TARGET_PX}px; }}
-    QPushButton[role="secondary"]:checked {{ background: {c["accent"]}; color: {c["warning_text"]}; }}
+    QPushButton[role="secondary"]:checked {{ background: {c["accent"]};
+        color: {c["warning_text"]}; }}
     QPushButton[role="key"] {{ font-size: {button}px; min-width: 84px; padding: 4px; }}
     QLineEdit {{ font-size: {big}px; padding: 12px; color: {c["text"]};
         background: {c["background"]}; border: 4px solid {c["border"]}; }}

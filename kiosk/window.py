@@ -9,6 +9,7 @@ when the service asks its optional questions (a group of one service skips a ste
 from __future__ import annotations
 
 import hashlib
+import textwrap
 import time
 from collections.abc import Callable
 from typing import Any
@@ -57,8 +58,9 @@ def label(text: str, role: str = "", wrap: bool = True) -> QLabel:
 
 
 def button(text: str, on_click: Callable[[], None], role: str = "", name: str = "") -> QPushButton:
-    widget = QPushButton(text)
-    widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+    # Long words (Polish, larger text) wrap onto two lines instead of widening the screen.
+    widget = QPushButton(textwrap.fill(text, 26) if len(text) > 26 else text)
+    widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
     widget.clicked.connect(lambda _checked=False: on_click())  # drop `checked`
     if role:
         widget.setProperty("role", role)
@@ -82,8 +84,10 @@ class Page(QWidget):
         top.setLayout(self.words)
         bottom = QWidget()
         bottom.setLayout(self.controls)
-        outer.addWidget(top, 1)
-        outer.addWidget(bottom, 1)
+        # The controls start at the screen's middle: the bar below the pages takes
+        # about a tenth of the height, so the words get 5 parts to the controls' 4.
+        outer.addWidget(top, 5)
+        outer.addWidget(bottom, 4)
 
     def speech(self) -> str:
         texts = [w.text() for w in self.findChildren(QLabel) if w.isVisible() and w.text()]
@@ -214,20 +218,18 @@ class KioskWindow(QWidget):
         grid = QGridLayout()
         grid.setSpacing(16)
         groups = self._groups()
-        columns = 3 if len(groups) > 4 else 2
-        for index, group in enumerate(groups):
-            grid.addWidget(
-                button(tr(group), lambda g=group: self.choose_group(g), name=f"group_{index}"),
-                index // columns,
-                index % columns,
-            )
-        page.controls.addLayout(grid, 3)
-        row = QHBoxLayout()
-        row.addWidget(
+        buttons = [
+            button(tr(group), lambda g=group: self.choose_group(g), name=f"group_{index}")
+            for index, group in enumerate(groups)
+        ]
+        buttons.append(
             button(tr("I have an appointment"), lambda: self.go("appointment"), name="appointment")
         )
-        row.addWidget(button(tr("I need help"), self.presenter.request_help, name="need_help"))
-        page.controls.addLayout(row, 1)
+        buttons.append(button(tr("I need help"), self.presenter.request_help, name="need_help"))
+        columns = 4 if len(buttons) > 9 else 3 if len(buttons) > 4 else 2
+        for index, widget in enumerate(buttons):
+            grid.addWidget(widget, index // columns, index % columns)
+        page.controls.addLayout(grid)
 
     def _services(self, page: Page) -> None:
         self.services_heading = label("", "heading")
@@ -266,7 +268,9 @@ class KioskWindow(QWidget):
         characters = "1234567890QWERTYUIOPASDFGHJKL-ZXCVBNM"
         for index, char in enumerate(characters):
             keys.addWidget(
-                button(char, lambda c=char: self.reference.insert(c), "key"), index // 10, index % 10
+                button(char, lambda c=char: self.reference.insert(c), "key"),
+                index // 10,
+                index % 10,
             )
         keys.addWidget(
             button("⌫", self.reference.backspace, "key", "backspace"),
@@ -307,14 +311,17 @@ class KioskWindow(QWidget):
         page.words.addWidget(self.ticket_number)
         self.ticket_service = label("", "heading")
         page.words.addWidget(self.ticket_service)
-        self.ticket_details = label("", "big")
+        self.ticket_details = label("")
         page.controls.addWidget(self.ticket_details)
         self.ticket_delay = label("", "warning")
         page.controls.addWidget(self.ticket_delay)
-        self.print_status = label(tr("Printing your ticket…"), "big")
+        self.print_status = label(tr("Printing your ticket…"))
         self.print_status.setObjectName("print_status")
         page.controls.addWidget(self.print_status)
-        page.controls.addWidget(button(tr("Done"), self.next_visitor, name="done"))
+        page.controls.addStretch(1)
+        done = button(tr("Done"), self.next_visitor, name="done")
+        done.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        page.controls.addWidget(done)
 
     def _help(self, page: Page) -> None:
         page.words.addWidget(label(tr("Help is on its way"), "heading"))
@@ -333,7 +340,7 @@ class KioskWindow(QWidget):
         hours = []
         for index, day in enumerate(WEEKDAYS):
             span = self.site.opening_hours.days.get(index)
-            when = f"{span[0]:%H:%M}–{span[1]:%H:%M}" if span else tr("closed")
+            when = f"{span[0]:%H:%M}–{span[1]:%H:%M}" if span else tr("closed")  # noqa: RUF001
             hours.append(f"{tr(day.capitalize())}: {when}")
         page.controls.addWidget(label(tr("Opening hours") + "\n" + "\n".join(hours), "big"))
 
@@ -466,6 +473,9 @@ class KioskWindow(QWidget):
             + (notice.delay_reason or tr("sorry for the wait."))
         )
         self.ticket_delay.setVisible(delayed)
+        self.print_status.setProperty("role", "")
+        self.print_status.style().unpolish(self.print_status)
+        self.print_status.style().polish(self.print_status)
         self.print_status.setText(tr("Printing your ticket…"))
         self.go("ticket")
         self.done_timer.start()
@@ -475,8 +485,12 @@ class KioskWindow(QWidget):
         if self.current_ticket is None or self.current_ticket["ticket"] != ticket:
             return
         if outcome["printed"]:
+            self.print_status.setProperty("role", "")
             self.print_status.setText(tr("Please take your ticket."))
         else:
+            self.print_status.setProperty("role", "warning")
+            self.print_status.style().unpolish(self.print_status)
+            self.print_status.style().polish(self.print_status)
             self.print_status.setText(
                 tr(
                     "The printer is not working. Please remember your number: {ticket}. "
@@ -518,7 +532,7 @@ class KioskWindow(QWidget):
 
     # -- idle and kiosk mode -------------------------------------------------------------------
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
             event.type()
             in (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin)
@@ -576,13 +590,13 @@ class KioskWindow(QWidget):
             return True
         return False
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.kiosk_mode and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_Tab):
             event.accept()  # swallowed: a visitor cannot leave the kiosk
             return
         super().keyPressEvent(event)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.may_close:
             QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
             event.accept()
