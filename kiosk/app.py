@@ -46,10 +46,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as error:
         print(f"onestop kiosk: error: {error}", file=sys.stderr)
         return 2
-    speaker = Speaker()
-    window = KioskWindow(presenter, kiosk_mode=not args.windowed, speak=speaker.say)
-    if args.language != "en":
-        window.set_language(args.language)
+    if args.mode == "survey":
+        from kiosk.survey import SurveyWindow
+
+        window = SurveyWindow(presenter.notices, presenter.site.code, kiosk_mode=not args.windowed)
+    else:
+        speaker = Speaker()
+        window = KioskWindow(presenter, kiosk_mode=not args.windowed, speak=speaker.say)
+        if args.language != "en":
+            window.set_language(args.language)
     if args.windowed:
         window.resize(1920, 1080)
         window.show()

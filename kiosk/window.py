@@ -406,6 +406,7 @@ class KioskWindow(QWidget):
         while self.services_box.count():
             item = self.services_box.takeAt(0)
             if item.widget():
+                item.widget().hide()
                 item.widget().deleteLater()
         self.services_heading.setText(tr(group))
         for index, service in enumerate(services):
@@ -426,6 +427,7 @@ class KioskWindow(QWidget):
         while self.questions_box.count():
             item = self.questions_box.takeAt(0)
             if item.widget():
+                item.widget().hide()
                 item.widget().deleteLater()
         self.questions_heading.setText(tr(service.name))
         for question in service.questions:
