@@ -80,6 +80,14 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     touch "$stamp"
 fi
 
+# Translations: compile the Qt Linguist sources (.ts) to .qm when they changed.
+for source in resources/translations/*.ts; do
+    target=${source%.ts}.qm
+    if [ ! -f "$target" ] || [ "$source" -nt "$target" ]; then
+        .venv/bin/pyside6-lrelease -silent "$source" -qm "$target"
+    fi
+done
+
 case "$verb" in
     setup) echo "bootstrap: ready. Try: .venv/bin/onestop --help" ;;
     demo) exec .venv/bin/onestop demo "$@" ;;

@@ -343,3 +343,33 @@ def test_exit_survey_anonymous_and_skipped_questions(qtbot, office) -> None:
         False,
         None,
     )
+
+
+def test_read_aloud_speaks_the_screen_and_the_ticket_number(qtbot, office, printer) -> None:
+    presenter = KioskPresenter(
+        office, "bootle", printer=f"tcp://127.0.0.1:{printer.port}", clock=lambda: OPEN_TIME
+    )
+    spoken: list[str] = []
+    window = KioskWindow(presenter, kiosk_mode=False, speak=spoken.append)
+    window.resize(1920, 1080)
+    qtbot.addWidget(window)
+    window.show()
+    tap(qtbot, window, "read_aloud")
+    assert "Welcome. Touch what you have come about." in spoken[-1]
+    assert "I have an appointment" in spoken[-1]
+    tap_text(qtbot, window, "Payments")
+    assert spoken[-1] == "Your number is Y 0 0 1"
+
+
+def test_speech_is_rendered_by_the_real_engine(tmp_path) -> None:
+    import wave
+
+    from shared.devices.speech import render_wav
+
+    path = render_wav("Your number is Y 0 0 1", tmp_path / "speech.wav")
+    with wave.open(str(path)) as audio:
+        frames = audio.readframes(audio.getnframes())
+        seconds = audio.getnframes() / audio.getframerate()
+    assert seconds > 1.0
+    samples = memoryview(frames).cast("h")
+    assert max(abs(s) for s in samples) > 3000  # not silence
