@@ -43,11 +43,12 @@ class _PrintJob(QRunnable):
 
 
 class KioskPresenter(QObject):
-    issued = Signal(dict)  # the check-in: ticket, service, ahead, estimated wait...
-    print_finished = Signal(str, dict)  # ticket, PrintOutcome as a dict
+    # Payloads travel as Python objects (no conversion to Qt types on the way).
+    issued = Signal(object)  # dict: the check-in: ticket, service, ahead, estimated wait...
+    print_finished = Signal(str, object)  # ticket, PrintOutcome as a dict
     refused = Signal(str, str)  # kind (not_found | error), message
     help_raised = Signal()
-    printer_state = Signal(bool, str)  # working, message
+    printer_state = Signal(object, str)  # working (bool), message
 
     def __init__(
         self,
@@ -87,7 +88,6 @@ class KioskPresenter(QObject):
 
     # -- actions -------------------------------------------------------------------------
 
-    @Slot(str, dict)
     def check_in(self, service: str, flags: dict[str, str]) -> None:
         self._issue(lambda: self.office.checkin(self.site.code, service, flags=flags))
 
@@ -120,7 +120,6 @@ class KioskPresenter(QObject):
             _PrintJob(self, self.site, result, self.notice(), dict(self.labels), self.language)
         )
 
-    @Slot(str, dict)
     def _after_print(self, ticket: str, outcome: dict[str, Any]) -> None:
         if outcome["printed"]:
             if not self.printer_ok:

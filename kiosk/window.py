@@ -61,7 +61,7 @@ def button(text: str, on_click: Callable[[], None], role: str = "", name: str = 
     # Long words (Polish, larger text) wrap onto two lines instead of widening the screen.
     widget = QPushButton(textwrap.fill(text, 26) if len(text) > 26 else text)
     widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
-    widget.clicked.connect(lambda _checked=False: on_click())  # drop `checked`
+    widget.clicked.connect(lambda: on_click())  # called without the `checked` flag
     if role:
         widget.setProperty("role", role)
     if name:
