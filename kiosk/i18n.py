@@ -56,13 +56,15 @@ def install_language(code: str) -> None:
     _installed.append(translator)
 
 
-def ticket_labels() -> dict[str, str]:
-    """The ticket's words in the installed language (see shared.devices.ticket)."""
+def ticket_labels(services: dict[str, str] | None = None) -> dict[str, str]:
+    """The ticket's words in the installed language (see shared.devices.ticket);
+    `services` maps service codes to English names, translated under `service:CODE`."""
 
     def t(text: str) -> str:
         return QCoreApplication.translate("Kiosk", text)
 
-    return {
+    names = {f"service:{code}": t(name) for code, name in (services or {}).items()}
+    return names | {
         "ahead": t("People ahead of you: {n}"),
         "wait": t("Estimated wait: about {n} min"),
         "appointment": t("Your appointment: {time}"),

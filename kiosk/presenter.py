@@ -6,7 +6,7 @@ Database work is quick and stays on the GUI thread's event loop turn; printing
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,10 +36,30 @@ class _PrintJob(QRunnable):
     def run(self) -> None:
         site, result, notice, labels, language = self.args
         ticket = ticket_for_checkin(site, result, notice)
+        translated = labels.get(f"service:{result.service}")
+        if translated:  # the visitor's language on the ticket too
+            ticket = replace(ticket, service_name=translated)
         outcome = print_ticket(
             site, ticket, self.presenter.printer, labels=labels, language=language
         )
         self.presenter.print_finished.emit(result.ticket, asdict(outcome))
+
+
+class _ProbeJob(QRunnable):
+    def __init__(self, presenter: KioskPresenter) -> None:
+        super().__init__()
+        self.presenter = presenter
+
+    def run(self) -> None:
+        from shared.devices.printer import PrinterError, PrinterSpec, TicketPrinter
+
+        site = self.presenter.site
+        try:
+            spec = PrinterSpec.parse(self.presenter.printer or site.tickets.printer)
+            TicketPrinter(spec, site.tickets, ask_status=site.tickets.ask_status).probe()
+        except PrinterError:
+            return
+        self.presenter.print_finished.emit("", {"printed": True})
 
 
 class KioskPresenter(QObject):
@@ -136,6 +156,11 @@ class KioskPresenter(QObject):
             f"Ticket printer {reason} (last ticket {ticket}): {outcome['error']}",
         )
         self.printer_state.emit(False, outcome["error"] or "")
+
+    def probe_printer(self) -> None:
+        """While the printer is down, ask it now and then whether it is back."""
+        if not self.printer_ok:
+            self.pool.start(_ProbeJob(self))
 
     def wait_for_printing(self, milliseconds: int = 10_000) -> bool:
         return self.pool.waitForDone(milliseconds)

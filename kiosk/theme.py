@@ -3,12 +3,12 @@
 Colours pass WCAG 2.2 AA (4.5:1) for text: white on #005a87 is 7.3:1, white on
 #1d3f66 is 11.1:1, #0b0c0c on #ffffff is 19.8:1; the high-contrast theme is
 yellow (#ffff00) on black, 19.6:1. Touch targets are at least 15 mm: on a 21.5"
-1920x1080 kiosk screen (about 4 px/mm) that is 61 px; buttons are 72 px (18 mm) or more.
+1920x1080 kiosk screen (about 4 px/mm) that is 61 px; buttons are 80 px (20 mm) or more.
 """
 
 from __future__ import annotations
 
-MIN_TARGET_PX = 72
+MIN_TARGET_PX = 80
 
 STANDARD = {
     "background": "#ffffff",
@@ -48,7 +48,7 @@ def stylesheet(high_contrast: bool, large_text: bool) -> str:
         font-size: {body}px; font-weight: bold; padding: 16px; border: 3px solid {c["border"]}; }}
     QPushButton {{ background: {c["button"]}; color: {c["button_text"]}; font-size: {button}px;
         font-weight: bold; border: 4px solid {c["border"]}; border-radius: 12px;
-        min-height: {MIN_TARGET_PX}px; padding: 12px 24px; }}
+        min-height: {MIN_TARGET_PX}px; padding: 4px 16px; }}
     QPushButton:pressed {{ background: {c["secondary"]}; border-color: {c["accent"]}; }}
     QPushButton:checked {{ background: {c["accent"]}; color: {c["warning_text"]}; }}
     QPushButton[role="secondary"] {{ background: {c["secondary"]}; font-size: {int(body * 0.9)}px;

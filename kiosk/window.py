@@ -59,7 +59,7 @@ def label(text: str, role: str = "", wrap: bool = True) -> QLabel:
 
 def button(text: str, on_click: Callable[[], None], role: str = "", name: str = "") -> QPushButton:
     # Long words (Polish, larger text) wrap onto two lines instead of widening the screen.
-    widget = QPushButton(textwrap.fill(text, 26) if len(text) > 26 else text)
+    widget = QPushButton(textwrap.fill(text, 40) if len(text) > 40 else text)
     widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
     widget.clicked.connect(lambda: on_click())  # called without the `checked` flag
     if role:
@@ -124,6 +124,8 @@ class KioskWindow(QWidget):
         self.countdown = QTimer(self, interval=1000)
         self.countdown.timeout.connect(self._tick)
         self.countdown_left = 0
+        self.printer_check = QTimer(self, interval=15_000)  # while the printer is down
+        self.printer_check.timeout.connect(presenter.probe_printer)
         self.done_timer = QTimer(self, singleShot=True, interval=20_000)
         self.done_timer.timeout.connect(self.next_visitor)
         presenter.issued.connect(self.show_ticket)
@@ -235,7 +237,8 @@ class KioskWindow(QWidget):
         self.services_heading = label("", "heading")
         page.words.addWidget(self.services_heading)
         page.words.addWidget(label(tr("Touch the one that fits best."), "big"))
-        self.services_box = QVBoxLayout()
+        self.services_box = QGridLayout()
+        self.services_box.setSpacing(16)
         page.controls.addLayout(self.services_box, 4)
         page.controls.addWidget(button(tr("Back"), self.home, "secondary", "back"), 1)
 
@@ -243,7 +246,7 @@ class KioskWindow(QWidget):
         self.questions_heading = label("", "heading")
         page.words.addWidget(self.questions_heading)
         page.words.addWidget(label(tr("Do you need any of these? Touch all that apply."), "big"))
-        self.questions_box = QVBoxLayout()
+        self.questions_box = QGridLayout()
         page.controls.addLayout(self.questions_box, 4)
         row = QHBoxLayout()
         row.addWidget(button(tr("Back"), self.home, "secondary", "back"), 1)
@@ -269,15 +272,15 @@ class KioskWindow(QWidget):
         for index, char in enumerate(characters):
             keys.addWidget(
                 button(char, lambda c=char: self.reference.insert(c), "key"),
-                index // 10,
-                index % 10,
+                index // 13,
+                index % 13,
             )
         keys.addWidget(
             button("⌫", self.reference.backspace, "key", "backspace"),
-            len(characters) // 10,
-            len(characters) % 10,
+            len(characters) // 13,
+            len(characters) % 13,
             1,
-            3,
+            13 - len(characters) % 13,
         )
         page.controls.addLayout(keys, 4)
         row = QHBoxLayout()
@@ -410,13 +413,10 @@ class KioskWindow(QWidget):
                 item.widget().deleteLater()
         self.services_heading.setText(tr(group))
         for index, service in enumerate(services):
-            self.services_box.addWidget(
-                button(
-                    tr(service.name),
-                    lambda s=service: self.choose_service(s),
-                    name=f"service_{index}",
-                )
+            choice = button(
+                tr(service.name), lambda s=service: self.choose_service(s), name=f"service_{index}"
             )
+            self.services_box.addWidget(choice, index // 2, index % 2)
         self.go("services")
 
     def choose_service(self, service: Service) -> None:
@@ -430,11 +430,11 @@ class KioskWindow(QWidget):
                 item.widget().hide()
                 item.widget().deleteLater()
         self.questions_heading.setText(tr(service.name))
-        for question in service.questions:
+        for index, question in enumerate(service.questions):
             toggle = button(tr(QUESTION_TEXT[question]), lambda: None, name=f"q_{question}")
             toggle.setCheckable(True)
             toggle.toggled.connect(lambda on, q=question: self._flag(q, on))
-            self.questions_box.addWidget(toggle)
+            self.questions_box.addWidget(toggle, index // 2, index % 2)
         self.go("questions")
 
     def _flag(self, question: str, on: bool) -> None:
@@ -505,6 +505,10 @@ class KioskWindow(QWidget):
             tr("The ticket printer is not working: your number is shown on screen.")
         )
         self.banner.setVisible(not working)
+        if working:
+            self.printer_check.stop()
+        elif not self.printer_check.isActive():
+            self.printer_check.start()
 
     def show_refusal(self, kind: str, message: str) -> None:
         self.refusal.setText(message if kind != "not_found" else "")
@@ -516,7 +520,7 @@ class KioskWindow(QWidget):
         self.language = code
         install_language(code)
         self.presenter.language = code
-        self.presenter.labels = ticket_labels()
+        self.presenter.labels = ticket_labels({s.code: s.name for s in self.site.services})
         self.build()
 
     def toggle_contrast(self) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("ONESTOP_SPEECH", "off")  # tests that speak render to files
 _SCRATCH = tempfile.mkdtemp(prefix="onestop-tests-")
 os.environ["ONESTOP_DATA_DIR"] = os.path.join(_SCRATCH, "data")
 os.environ["ONESTOP_LOG_DIR"] = os.path.join(_SCRATCH, "log")

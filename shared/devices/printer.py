@@ -251,6 +251,30 @@ class TicketPrinter:
                     device.close()
         return payload
 
+    def probe(self) -> None:
+        """Is the printer reachable (and has it paper, where it can say)? Prints nothing.
+
+        Only network printers can be reached without printing; other transports
+        are assumed well until a ticket fails.
+        """
+        if self.spec.transport != "tcp":
+            return
+        device = None
+        try:
+            device = (self._opener or (lambda s: open_escpos(s, self.profile, self.timeout)))(
+                self.spec
+            )
+            if self.ask_status:
+                self._check_status(device)
+        except PrinterError:
+            raise
+        except Exception as error:
+            raise PrinterError(f"the ticket printer is not answering ({_reason(error)})") from error
+        finally:
+            if device is not None:
+                with contextlib.suppress(Exception):
+                    device.close()
+
     def _check_status(self, device: Any) -> None:
         try:
             paper = device.paper_status()

@@ -373,3 +373,90 @@ def test_speech_is_rendered_by_the_real_engine(tmp_path) -> None:
     assert seconds > 1.0
     samples = memoryview(frames).cast("h")
     assert max(abs(s) for s in samples) > 3000  # not silence
+
+
+def test_the_kiosk_notices_when_the_printer_is_back(qtbot, office) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    presenter, window = make_kiosk(qtbot, office, f"tcp://127.0.0.1:{port}")
+    tap_text(qtbot, window, "Payments")
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=10_000)
+    assert window.printer_check.isActive()
+    server = socket.socket()
+    server.bind(("127.0.0.1", port))  # the printer is plugged back in
+    server.listen(4)
+    try:
+        presenter.probe_printer()
+        qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=10_000)
+        assert Notices(office.db).alerts("bootle") == []
+    finally:
+        server.close()
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+@pytest.mark.parametrize("theme", ["standard", "contrast"])
+def test_every_text_colour_pair_passes_wcag_aa(theme) -> None:
+    from kiosk.theme import HIGH_CONTRAST, STANDARD
+
+    c = HIGH_CONTRAST if theme == "contrast" else STANDARD
+    pairs = [
+        (c["text"], c["background"]),
+        (c["button_text"], c["button"]),
+        (c["button_text"], c["secondary"]),
+        (c["warning_text"], c["warning_bg"]),
+        (c["warning_text"], c["accent"]),
+    ]
+    for foreground, background in pairs:
+        assert contrast_ratio(foreground, background) >= 4.5, (foreground, background)
+
+
+PAGES_TO_VISIT = [
+    ("welcome", []),
+    ("services", ["Council Tax and Business Rates"]),
+    ("questions", ["Urgent help", "Emergency Limited Assistance Scheme (ELAS)"]),
+    ("appointment", ["I have an appointment"]),
+    ("ticket", ["Payments"]),
+    ("help", ["I need help"]),
+]
+
+
+@pytest.mark.parametrize("high_contrast", [False, True])
+@pytest.mark.parametrize("large_text", [False, True])
+def test_every_screen_keeps_its_controls_reachable_and_big(
+    qtbot, office, printer, high_contrast, large_text
+) -> None:
+    _presenter, window = make_kiosk(qtbot, office, f"tcp://127.0.0.1:{printer.port}")
+    for name, touches in PAGES_TO_VISIT:
+        window.next_visitor()
+        if high_contrast:
+            tap(qtbot, window, "contrast")
+        if large_text:
+            tap(qtbot, window, "larger_text")
+        for text in touches:
+            tap_text(qtbot, window, text)
+        assert window.current_page == name
+        qtbot.wait(20)
+        height = window.height()
+        for widget in window.findChildren(QPushButton):
+            if not widget.isVisible():
+                continue
+            top = widget.mapTo(window, widget.rect().topLeft()).y()
+            assert top >= height * 0.45, f"{widget.text()!r} on {name} is out of reach"
+            assert widget.height() >= 61, f"{widget.text()!r} on {name} is under 15 mm"
+        suffix = "-large" if large_text else ""
+        window.grab().save(
+            str(
+                SHOTS
+                / f"{name}-{window.language}-{'contrast' if high_contrast else 'standard'}{suffix}.png"
+            )
+        )
