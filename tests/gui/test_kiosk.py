@@ -453,10 +453,5 @@ def test_every_screen_keeps_its_controls_reachable_and_big(
             top = widget.mapTo(window, widget.rect().topLeft()).y()
             assert top >= height * 0.45, f"{widget.text()!r} on {name} is out of reach"
             assert widget.height() >= 61, f"{widget.text()!r} on {name} is under 15 mm"
-        suffix = "-large" if large_text else ""
-        window.grab().save(
-            str(
-                SHOTS
-                / f"{name}-{window.language}-{'contrast' if high_contrast else 'standard'}{suffix}.png"
-            )
-        )
+        theme = ("contrast" if high_contrast else "standard") + ("-large" if large_text else "")
+        window.grab().save(str(SHOTS / f"{name}-{window.language}-{theme}.png"))
