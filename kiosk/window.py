@@ -12,10 +12,11 @@ import hashlib
 import textwrap
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QIcon, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -54,6 +55,17 @@ def label(text: str, role: str = "", wrap: bool = True) -> QLabel:
     widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
     if role:
         widget.setProperty("role", role)
+    return widget
+
+
+ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
+
+
+def with_icon(widget: QPushButton, icon: str) -> QPushButton:
+    path = ICONS / f"{icon}.svg"
+    if icon and path.exists():
+        widget.setIcon(QIcon(str(path)))
+        widget.setIconSize(QSize(44, 44))
     return widget
 
 
@@ -220,15 +232,33 @@ class KioskWindow(QWidget):
         grid = QGridLayout()
         grid.setSpacing(16)
         groups = self._groups()
-        buttons = [
-            button(tr(group), lambda g=group: self.choose_group(g), name=f"group_{index}")
+        icons = {}
+        for service in self.site.services:
+            icons.setdefault(service.group, service.icon)
+        entries = [
+            (
+                tr(group),
+                lambda g=group: self.choose_group(g),
+                f"group_{index}",
+                icons.get(group, ""),
+            )
             for index, group in enumerate(groups)
         ]
-        buttons.append(
-            button(tr("I have an appointment"), lambda: self.go("appointment"), name="appointment")
+        entries.append(
+            (
+                tr("I have an appointment"),
+                lambda: self.go("appointment"),
+                "appointment",
+                "appointment",
+            )
         )
-        buttons.append(button(tr("I need help"), self.presenter.request_help, name="need_help"))
-        columns = 4 if len(buttons) > 9 else 3 if len(buttons) > 4 else 2
+        entries.append((tr("I need help"), self.presenter.request_help, "need_help", "help"))
+        columns = 4 if len(entries) > 9 else 3 if len(entries) > 4 else 2
+        width = {4: 18, 3: 26, 2: 40}[columns]  # characters a line holds beside the icon
+        buttons = [
+            with_icon(button(textwrap.fill(text, width), action, name=name), icon)
+            for text, action, name, icon in entries
+        ]
         for index, widget in enumerate(buttons):
             grid.addWidget(widget, index // columns, index % columns)
         page.controls.addLayout(grid)
@@ -413,8 +443,13 @@ class KioskWindow(QWidget):
                 item.widget().deleteLater()
         self.services_heading.setText(tr(group))
         for index, service in enumerate(services):
-            choice = button(
-                tr(service.name), lambda s=service: self.choose_service(s), name=f"service_{index}"
+            choice = with_icon(
+                button(
+                    tr(service.name),
+                    lambda s=service: self.choose_service(s),
+                    name=f"service_{index}",
+                ),
+                service.icon,
             )
             self.services_box.addWidget(choice, index // 2, index % 2)
         self.go("services")

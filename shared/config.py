@@ -190,7 +190,9 @@ SERVICE_KEYS = (
     "group",
     "mean_service_minutes",
     "questions",
+    "icon",
 )
+ICONS_DIR = Path(__file__).resolve().parent.parent / "resources" / "icons"
 DESK_KEYS = ("name", "services")
 TOP_KEYS = ("site", "targets", "queue", "opening_hours", "tickets", "kiosk", "services", "desks")
 TICKET_KEYS = ("printer", "profile", "paper_mm", "ask_status", "qr_url", "footer")
@@ -292,8 +294,15 @@ def parse_site(text: str, path: str = "<string>") -> Site:
                     f"{field}.questions",
                     f'unknown question "{question}"; expected some of {", ".join(QUESTIONS)}',
                 )
+        icon = check.string(table, field, "icon", "-") if "icon" in table else ""
+        if icon and not (ICONS_DIR / f"{icon}.svg").exists():
+            known = sorted(p.stem for p in ICONS_DIR.glob("*.svg"))
+            raise check.fail(
+                f"{field}.icon", f'no icon "{icon}"; expected one of {", ".join(known)}'
+            )
         services.append(
             Service(
+                icon=icon,
                 code=service_code,
                 name=check.string(table, field, "name"),
                 letter=letter,

@@ -51,6 +51,7 @@ class Service:
     group: str = "General"
     mean_service_minutes: float = 10.0
     questions: tuple[str, ...] = ()
+    icon: str = ""  # a picture from resources/icons (without .svg); the kiosk shows it
 
     def __post_init__(self) -> None:
         if not CODE.match(self.code):
