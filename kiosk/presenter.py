@@ -62,12 +62,38 @@ class _ProbeJob(QRunnable):
         self.presenter.print_finished.emit("", {"printed": True})
 
 
+class _TestPrintJob(QRunnable):
+    def __init__(self, presenter: KioskPresenter) -> None:
+        super().__init__()
+        self.presenter = presenter
+
+    def run(self) -> None:
+        from datetime import UTC
+
+        from shared.printing import build_ticket
+
+        site = self.presenter.site
+        ticket = build_ticket(
+            site,
+            ticket="T000",
+            service=site.services[0].code,
+            issued_at=datetime.now(UTC),
+            ahead=0,
+            estimated_wait_minutes=0,
+        )
+        outcome = print_ticket(site, ticket, self.presenter.printer)
+        self.presenter.test_printed.emit(outcome)
+        if outcome.printed:
+            self.presenter.print_finished.emit("", {"printed": True})
+
+
 class KioskPresenter(QObject):
     # Payloads travel as Python objects (no conversion to Qt types on the way).
     issued = Signal(object)  # dict: the check-in: ticket, service, ahead, estimated wait...
     print_finished = Signal(str, object)  # ticket, PrintOutcome as a dict
     refused = Signal(str, str)  # kind (not_found | error), message
     help_raised = Signal()
+    test_printed = Signal(object)  # PrintOutcome
     printer_state = Signal(object, str)  # working (bool), message
 
     def __init__(
@@ -156,6 +182,10 @@ class KioskPresenter(QObject):
             f"Ticket printer {reason} (last ticket {ticket}): {outcome['error']}",
         )
         self.printer_state.emit(False, outcome["error"] or "")
+
+    def print_test(self) -> None:
+        """Print a sample ticket (staff, from the settings screen); answers `test_printed`."""
+        self.pool.start(_TestPrintJob(self))
 
     def probe_printer(self) -> None:
         """While the printer is down, ask it now and then whether it is back."""

@@ -145,6 +145,7 @@ class KioskWindow(QWidget):
         presenter.help_raised.connect(lambda: self.go("help"))
         presenter.print_finished.connect(self.show_print_result)
         presenter.printer_state.connect(self._printer_banner)
+        presenter.test_printed.connect(self._test_printed)
         self.setWindowTitle(f"OneStop check-in — {self.site.name}")
         self.build()
         QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
@@ -185,6 +186,7 @@ class KioskWindow(QWidget):
             ("questions", self._questions),
             ("services", self._services),
             ("not_found", self._not_found),
+            ("staff", self._staff),
         ):
             page = Page(name)
             make(page)
@@ -396,7 +398,7 @@ class KioskWindow(QWidget):
     def go(self, name: str) -> None:
         self.stack.setCurrentWidget(self.pages[name])
         self.countdown.stop()
-        if name in ("welcome", "closed"):
+        if name in ("welcome", "closed", "staff"):
             self.idle.stop()
         else:
             self.idle.start()
@@ -626,10 +628,53 @@ class KioskWindow(QWidget):
                 return False
         expected = self.site.kiosk.supervisor_pin_sha256
         if expected and hashlib.sha256(pin.encode()).hexdigest() == expected:
-            self.may_close = True
-            self.close()
+            self.staff_status.setText("")
+            self._refresh_staff()
+            self.go("staff")
             return True
         return False
+
+    def _staff(self, page: Page) -> None:
+        page.words.addWidget(label(tr("Staff settings"), "heading"))
+        page.words.addWidget(label(f"{self.presenter.name} · {self.site.name}"))
+        self.staff_status = label("", "big")
+        page.words.addWidget(self.staff_status)
+        grid = QGridLayout()
+        grid.setSpacing(16)
+        grid.addWidget(button(tr("Print a test ticket"), self.test_print, name="test_print"), 0, 0)
+        self.open_close = button("", self.toggle_closed, name="open_close")
+        grid.addWidget(self.open_close, 0, 1)
+        grid.addWidget(button(tr("Exit the kiosk"), self.exit_kiosk, "secondary", "exit"), 1, 0)
+        grid.addWidget(
+            button(tr("Back to visitors"), self.next_visitor, name="back_to_visitors"), 1, 1
+        )
+        page.controls.addLayout(grid)
+
+    def _refresh_staff(self) -> None:
+        closed = self.presenter.notice().closed
+        self.open_close.setText(tr("Open the office") if closed else tr("Close the office"))
+
+    def test_print(self) -> None:
+        self.staff_status.setText(tr("Printing a test ticket…"))
+        self.presenter.print_test()
+
+    def _test_printed(self, outcome: Any) -> None:
+        self.staff_status.setText(
+            tr("Test ticket printed.")
+            if outcome.printed
+            else tr("Not printed:") + f" {outcome.error}"
+        )
+
+    def toggle_closed(self) -> None:
+        closed = not self.presenter.notice().closed
+        self.presenter.notices.set_closed(
+            self.site.code, closed, tr("Closed by staff") if closed else None
+        )
+        self._refresh_staff()
+
+    def exit_kiosk(self) -> None:
+        self.may_close = True
+        self.close()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.kiosk_mode and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_Tab):

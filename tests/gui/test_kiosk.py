@@ -276,7 +276,19 @@ def test_kiosk_mode_cannot_be_left_without_the_supervisor_pin(qtbot, office, pri
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert window.isVisible()
     assert not window.ask_pin("0000")
+    assert window.current_page != "staff"
     assert window.ask_pin("2468")  # the demo PIN in the shipped configuration
+    assert window.current_page == "staff"
+    window.resize(1920, 1080)
+    shoot(window, "staff")
+    tap(qtbot, window, "test_print")
+    assert printer.received.wait(5) and b"T000" in printer.jobs[0]
+    qtbot.waitUntil(lambda: "Test ticket printed" in window.staff_status.text(), timeout=5000)
+    tap(qtbot, window, "open_close")
+    assert Notices(office.db).notice("bootle").closed
+    tap(qtbot, window, "open_close")
+    assert not Notices(office.db).notice("bootle").closed
+    tap(qtbot, window, "exit")
     assert not window.isVisible()
 
 
