@@ -20,6 +20,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--mode", choices=["checkin", "survey"], default="checkin")
     parser.add_argument("--windowed", action="store_true", help="a normal window, not kiosk mode")
     parser.add_argument("--language", choices=["en", "pl", "ar"], default="en")
+    parser.add_argument(
+        "--always-open",
+        action="store_true",
+        help="ignore the opening hours (trying it out, an out-of-hours event); "
+        "reception can still close it",
+    )
     parser.add_argument("--screenshot", metavar="PNG", help="save the welcome screen and quit")
     return parser
 
@@ -42,7 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         office = Office(Database(args.db))
         office.ensure_default_sites()
-        presenter = KioskPresenter(office, args.site, printer=args.printer, name=args.name)
+        presenter = KioskPresenter(
+            office, args.site, printer=args.printer, name=args.name, always_open=args.always_open
+        )
     except DomainError as error:
         print(f"onestop kiosk: error: {error}", file=sys.stderr)
         return 2

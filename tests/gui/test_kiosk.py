@@ -469,3 +469,16 @@ def test_every_screen_keeps_its_controls_reachable_and_big(
             assert widget.height() >= 61, f"{widget.text()!r} on {name} is under 15 mm"
         theme = ("contrast" if high_contrast else "standard") + ("-large" if large_text else "")
         window.grab().save(str(SHOTS / f"{name}-{window.language}-{theme}.png"))
+
+
+def test_always_open_ignores_the_hours_but_not_reception(qtbot, office, printer) -> None:
+    presenter = KioskPresenter(
+        office,
+        "bootle",
+        printer=f"tcp://127.0.0.1:{printer.port}",
+        clock=lambda: CLOSED_TIME,
+        always_open=True,
+    )
+    assert presenter.is_open()
+    Notices(office.db).set_closed("bootle", True, "Closed for a fire drill")
+    assert not presenter.is_open()
