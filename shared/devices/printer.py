@@ -16,7 +16,7 @@ command goes through python-escpos, and a failure of the device becomes a
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -224,6 +224,23 @@ class TicketPrinter:
             if image is not None
             else ticket_bytes(ticket, self.settings, self.profile, labels)
         )
+        with self._connected() as device:
+            device._raw(payload)
+        return payload
+
+    def probe(self) -> None:
+        """Is the printer reachable (and has it paper, where it can say)? Prints nothing.
+
+        Only network printers can be reached without printing; other transports
+        are assumed well until a ticket fails.
+        """
+        if self.spec.transport == "tcp":
+            with self._connected():
+                pass
+
+    @contextlib.contextmanager
+    def _connected(self) -> Iterator[Any]:
+        """The open device (its paper checked when asked); any failure is a PrinterError."""
         device = None
         try:
             device = (self._opener or (lambda s: open_escpos(s, self.profile, self.timeout)))(
@@ -231,7 +248,7 @@ class TicketPrinter:
             )
             if self.ask_status:
                 self._check_status(device)
-            device._raw(payload)
+            yield device
         except PrinterError:
             raise
         except Exception as error:  # every transport raises its own kinds
@@ -248,31 +265,6 @@ class TicketPrinter:
         finally:
             if device is not None:
                 with contextlib.suppress(Exception):  # closing a dead device may fail too
-                    device.close()
-        return payload
-
-    def probe(self) -> None:
-        """Is the printer reachable (and has it paper, where it can say)? Prints nothing.
-
-        Only network printers can be reached without printing; other transports
-        are assumed well until a ticket fails.
-        """
-        if self.spec.transport != "tcp":
-            return
-        device = None
-        try:
-            device = (self._opener or (lambda s: open_escpos(s, self.profile, self.timeout)))(
-                self.spec
-            )
-            if self.ask_status:
-                self._check_status(device)
-        except PrinterError:
-            raise
-        except Exception as error:
-            raise PrinterError(f"the ticket printer is not answering ({_reason(error)})") from error
-        finally:
-            if device is not None:
-                with contextlib.suppress(Exception):
                     device.close()
 
     def _check_status(self, device: Any) -> None:
