@@ -82,7 +82,17 @@ class SurveyWindow(QWidget):
             )
         root = QVBoxLayout(self)
         self.stack = QStackedWidget()
-        root.addWidget(self.stack)
+        root.addWidget(self.stack, 1)
+        self.high_contrast = self.large_text = False
+        bar = QHBoxLayout()
+        for text, name, flip in (
+            (tr("High contrast"), "contrast", self.toggle_contrast),
+            (tr("Larger text"), "larger_text", self.toggle_text),
+        ):
+            toggle = button(text, flip, "secondary", name)
+            toggle.setCheckable(True)
+            bar.addWidget(toggle)
+        root.addLayout(bar)
         self.pages: dict[str, Page] = {}
         for name, make in (
             ("start", self._start),
@@ -95,6 +105,14 @@ class SurveyWindow(QWidget):
             self.pages[name] = page
             self.stack.addWidget(page)
         self.start()
+
+    def toggle_contrast(self) -> None:
+        self.high_contrast = not self.high_contrast
+        self.setStyleSheet(stylesheet(self.high_contrast, self.large_text))
+
+    def toggle_text(self) -> None:
+        self.large_text = not self.large_text
+        self.setStyleSheet(stylesheet(self.high_contrast, self.large_text))
 
     @property
     def current_page(self) -> str:

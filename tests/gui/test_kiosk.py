@@ -317,6 +317,9 @@ def test_exit_survey_linked_to_a_ticket_in_a_few_touches(qtbot, office) -> None:
     qtbot.keyClicks(window.ticket_entry, result.ticket.lower())
     tap(qtbot, window, "begin")
     shots.append(window.grab())
+    tap(qtbot, window, "contrast")
+    assert "#ffff00" in window.styleSheet()
+    shots.append(window.grab())
     for name in ("yes", "scale_5", "scale_4", "yes"):
         assert window.current_page == "question"
         tap(qtbot, window, name)
@@ -331,6 +334,7 @@ def test_exit_survey_linked_to_a_ticket_in_a_few_touches(qtbot, office) -> None:
     assert row.visit_id == result.visit_id and row.comment == "great"
     SHOTS.mkdir(parents=True, exist_ok=True)
     shots[0].save(str(SHOTS / "survey-question-en-standard.png"))
+    shots[1].save(str(SHOTS / "survey-question-en-contrast.png"))
 
 
 def test_exit_survey_anonymous_and_skipped_questions(qtbot, office) -> None:
