@@ -210,6 +210,9 @@ def build_parser() -> Parser:
     cancel.set_defaults(handler=cmd_appointment_cancel)
 
     verbs.add_parser("kiosk", help="the check-in kiosk (touchscreen app): onestop kiosk --help")
+    verbs.add_parser("display", help="the call-forward display: onestop display --help")
+    verbs.add_parser("desk", help="a CSA's desk console: onestop desk --help")
+    verbs.add_parser("reception", help="the reception console: onestop reception --help")
 
     sub = verb("demo", "run the demonstration (a scripted morning at Bootle)", cmd_demo)
     sub.add_argument("--fast", action="store_true", help="no pauses")
@@ -646,10 +649,19 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["kiosk"]:  # the app parses its own options
+    if argv[:1] == ["kiosk"]:  # the apps parse their own options
         from kiosk.app import main as kiosk_main
 
         return kiosk_main(argv[1:])
+    if argv[:1] in (["display"], ["desk"], ["reception"]):
+        from reception import app as apps
+
+        entry = {
+            "display": apps.display_main,
+            "desk": apps.desk_main,
+            "reception": apps.reception_main,
+        }
+        return entry[argv[0]](argv[1:])
     wants_json = "--json" in argv
     parser = build_parser()
     try:

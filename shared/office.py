@@ -33,7 +33,7 @@ from shared.domain.policy import policy_for, rank
 from shared.domain.tickets import format_ticket, normalise_ticket, ticket_day
 from shared.store import repository as repo
 from shared.store.db import Database, Tx
-from shared.store.tables import appointment_t, counter_t, site_t, visit_t
+from shared.store.tables import appointment_t, counter_t, event_t, site_t, visit_t
 
 SITE_LOCK = 0x0E5710  # PostgreSQL advisory lock id for loading site configurations
 REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and typed
@@ -486,6 +486,44 @@ class Office:
                 .order_by(visit_t.c.id)
             ).all()
             return [repo.visit_from_row(r, ref.code) for r in rows]
+
+    def calls_since(self, site: str, after_id: int = 0, limit: int = 50) -> list[dict[str, Any]]:
+        """Calls and recalls after an audit-trail id, oldest first (the display's feed)."""
+        with self.db.transaction(write=False) as tx:
+            ref = repo.get_site(tx, site)
+            rows = tx.conn.execute(
+                select(
+                    event_t.c.id, event_t.c.at, event_t.c.action, event_t.c.desk, visit_t.c.ticket
+                )
+                .join(visit_t, visit_t.c.id == event_t.c.visit_id)
+                .where(
+                    event_t.c.site_id == ref.id,
+                    event_t.c.id > after_id,
+                    event_t.c.action.in_(("called", "recalled")),
+                )
+                .order_by(event_t.c.id.desc())
+                .limit(limit)
+            ).all()
+        return [
+            {
+                "event_id": r.id,
+                "at": r.at.isoformat(),
+                "ticket": r.ticket,
+                "desk": r.desk,
+                "recall": r.action == "recalled",
+            }
+            for r in reversed(rows)
+        ]
+
+    def last_event_id(self, site: str) -> int:
+        with self.db.transaction(write=False) as tx:
+            ref = repo.get_site(tx, site)
+            return int(
+                tx.conn.execute(
+                    select(func.max(event_t.c.id)).where(event_t.c.site_id == ref.id)
+                ).scalar()
+                or 0
+            )
 
     # -- appointments ------------------------------------------------------------------
 

@@ -159,6 +159,8 @@ class Site:
             if desk.name.casefold() == wanted:
                 return desk
         numbered = [d for d in self.desks if d.name.casefold().split()[-1] == wanted]
+        if len(numbered) > 1:  # "4" is Desk 4 rather than Interview Room 4
+            numbered = [d for d in numbered if d.name.casefold().startswith("desk")]
         if len(numbered) == 1:
             return numbered[0]
         names = ", ".join(d.name for d in self.desks)

@@ -161,3 +161,10 @@ def test_unknown_top_level_table() -> None:
 def test_a_missing_file() -> None:
     with pytest.raises(ConfigError, match="cannot read"):
         load_site("/nonexistent/bootle.toml")
+
+
+def test_a_desk_number_means_the_desk_of_that_number() -> None:
+    site = parse_site(BOOTLE, "bootle.toml")
+    assert site.desk("1").name == "Desk 1"
+    assert site.desk("desk 4").name == "Desk 4"
+    assert site.desk("Interview Room 1").name == "Interview Room 1"

@@ -1,0 +1,216 @@
+"""The call-forward display: `onestop display --site S`.
+
+Full screen in the waiting area: the current call big ("A023 → Desk 4"), the last
+calls with their desks, a flash for a new call, and a ticker with the estimated
+wait per service and reception's delay notice. Readable from 10 m: the current
+call is about 12 cm tall on a 42" screen. Colour-blind safe: dark blue and white,
+the flash inverts them (no red/green). Every call is chimed and spoken through
+the announcement queue.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from reception.announcements import AnnouncementQueue, Call
+from shared.domain.estimate import estimate_wait_minutes
+from shared.eventlog import EventLog
+from shared.notices import Notices
+from shared.office import Office
+
+NAVY, WHITE, YELLOW = "#0b2545", "#ffffff", "#ffdd00"
+ARROW = "→"
+
+
+class DisplayPresenter(QObject):
+    """Watches the site's calls (notified by the store, with a slow poll as a net)."""
+
+    called = Signal(object)  # Call
+    ticker_changed = Signal(str)
+
+    def __init__(self, office: Office, site: str, log: EventLog) -> None:
+        super().__init__()
+        self.office = office
+        self.notices = Notices(office.db)
+        self.site = office.site(site)
+        self.log = log
+        self.last_id = office.last_event_id(site)
+        self.poll = QTimer(self, interval=2000)
+        self.poll.timeout.connect(self.refresh)
+        self.poll.start()
+
+    def recent(self, count: int = 6) -> list[Call]:
+        rows = self.office.calls_since(self.site.code, 0, limit=count)
+        return [Call(r["ticket"], r["desk"], r["recall"], r["event_id"], r["at"]) for r in rows]
+
+    def refresh(self, _site: str = "") -> None:
+        for row in self.office.calls_since(self.site.code, self.last_id):
+            self.last_id = row["event_id"]
+            self.called.emit(
+                Call(row["ticket"], row["desk"], row["recall"], row["event_id"], row["at"])
+            )
+        self.ticker_changed.emit(self.ticker_text())
+
+    def ticker_text(self) -> str:
+        waiting = self.office.waiting(self.site.code)
+        parts = []
+        notice = self.notices.notice(self.site.code)
+        if notice.delay_reason:
+            minutes = f" (about {notice.delay_minutes} min)" if notice.delay_minutes else ""
+            parts.append(f"We are busier than usual: {notice.delay_reason}{minutes}")
+        for service in self.site.services:
+            count = sum(1 for w in waiting if w.service == service.code)
+            if not count:
+                continue
+            desks = sum(1 for d in self.site.desks if d.serves(service.code))
+            minutes = estimate_wait_minutes(count, desks, service.mean_service_minutes)
+            parts.append(f"{service.name}: about {minutes} min")
+        return "   •   ".join(parts) or "Welcome. Please take a seat: we will call your number."
+
+
+def big(text: str, size: int, bold: bool = True, name: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    weight = "bold" if bold else "normal"
+    label.setStyleSheet(f"color: {WHITE}; font-size: {size}px; font-weight: {weight};")
+    if name:
+        label.setObjectName(name)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    return label
+
+
+class DisplayWindow(QWidget):
+    def __init__(
+        self,
+        presenter: DisplayPresenter,
+        announcer: AnnouncementQueue,
+        log: EventLog,
+        *,
+        full_screen: bool = True,
+    ) -> None:
+        super().__init__()
+        self.presenter = presenter
+        self.announcer = announcer
+        self.log = log
+        self.setObjectName("display")
+        self.setStyleSheet(f"QWidget#display {{ background: {NAVY}; }}")
+        self.setWindowTitle(f"OneStop display — {presenter.site.name}")
+        root = QVBoxLayout(self)
+        root.setContentsMargins(48, 32, 48, 24)
+        root.addWidget(big("Now calling", 56, False))
+        self.current = big("", 220, name="current")
+        root.addWidget(self.current, 3)
+        row = QHBoxLayout()
+        self.history: list[QLabel] = []
+        for index in range(5):
+            item = big("", 72, name=f"history_{index}")
+            item.setStyleSheet(
+                item.styleSheet() + f" border: 3px solid {WHITE}; border-radius: 12px;"
+            )
+            row.addWidget(item)
+            self.history.append(item)
+        root.addLayout(row, 1)
+        self.ticker = big("", 44, False, name="ticker")
+        self.ticker.setStyleSheet(
+            f"color: {NAVY}; background: {YELLOW}; font-size: 44px; padding: 12px; font-weight: bold;"
+        )
+        self.ticker.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        root.addWidget(self.ticker)
+        self._ticker_text = ""
+        self._ticker_offset = 0
+        self.scroll = QTimer(self, interval=120)
+        self.scroll.timeout.connect(self._scroll)
+        self.scroll.start()
+        self.flashes = 0
+        self.flash_timer = QTimer(self, interval=400)
+        self.flash_timer.timeout.connect(self._flash)
+        self.calls: list[Call] = []
+        presenter.called.connect(self.show_call)
+        presenter.ticker_changed.connect(self.set_ticker)
+        for call in presenter.recent():
+            self._remember(call)
+        self._render_history()
+        if self.calls:
+            self.current.setText(f"{self.calls[-1].ticket} {ARROW} {self.calls[-1].desk}")
+        self.set_ticker(presenter.ticker_text())
+        if full_screen:
+            self.setWindowFlags(Qt.WindowType.FramelessWindowHint)
+
+    def _remember(self, call: Call) -> None:
+        self.calls = [c for c in self.calls if c.ticket != call.ticket] + [call]
+        self.calls = self.calls[-6:]
+
+    def _render_history(self) -> None:
+        earlier = list(reversed(self.calls[:-1]))
+        for index, item in enumerate(self.history):
+            item.setText(
+                f"{earlier[index].ticket}\n{earlier[index].desk}" if index < len(earlier) else ""
+            )
+
+    def show_call(self, call: Call) -> None:
+        self._remember(call)
+        self.current.setText(f"{call.ticket} {ARROW} {call.desk}")
+        self._render_history()
+        self.flashes = 8
+        self.flash_timer.start()
+        self.current.repaint()
+        self.log.write(
+            "displayed",
+            site=self.presenter.site.code,
+            ticket=call.ticket,
+            desk=call.desk,
+            recall=call.recall,
+            event_id=call.event_id,
+            called_at=call.called_at,
+            monotonic=time.monotonic(),
+        )
+        self.announcer.announce(call)
+
+    def _flash(self) -> None:
+        self.flashes -= 1
+        inverted = self.flashes % 2 == 1
+        colours = (NAVY, WHITE) if inverted else (WHITE, NAVY)
+        self.current.setStyleSheet(
+            f"color: {colours[0]}; background: {colours[1]}; font-size: 220px; font-weight: bold;"
+        )
+        if self.flashes <= 0:
+            self.flash_timer.stop()
+
+    def set_ticker(self, text: str) -> None:
+        if text != self._ticker_text:
+            self._ticker_text = text
+            self._ticker_offset = 0
+            self.ticker.setText(text)
+
+    def _scroll(self) -> None:
+        text = self._ticker_text
+        if len(text) <= 70:
+            return
+        spaced = text + "        "
+        self._ticker_offset = (self._ticker_offset + 1) % len(spaced)
+        self.ticker.setText(spaced[self._ticker_offset :] + spaced[: self._ticker_offset])
+
+
+def build_display(
+    office: Office,
+    site: str,
+    *,
+    log: EventLog,
+    cache: Any,
+    mode: str = "voice",
+    language: str = "en",
+    full_screen: bool = True,
+    url: str | None = None,
+) -> tuple[DisplayWindow, DisplayPresenter, Any]:
+    from shared.qt.notifier import QueueNotifier
+
+    presenter = DisplayPresenter(office, site, log)
+    announcer = AnnouncementQueue(cache, log, site, mode=mode, language=language)
+    window = DisplayWindow(presenter, announcer, log, full_screen=full_screen)
+    notifier = QueueNotifier(url or office.db.url, [site])
+    notifier.changed.connect(presenter.refresh)
+    return window, presenter, notifier

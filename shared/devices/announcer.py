@@ -1,0 +1,105 @@
+"""Spoken calls: a chime, then "Ticket A 0 2 3, please go to desk 4", as one WAV file.
+
+Rendering (espeak-ng through pyttsx3) is slow and blocking, so it runs on a worker;
+each phrase is rendered once and kept in a cache folder. The WAV holds the chime
+followed by the speech, so playing one file plays the whole announcement.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import struct
+import wave
+from pathlib import Path
+
+from shared.domain.tickets import spoken_ticket
+
+PHRASES = {
+    "en": "Ticket {ticket}, please go to {desk}",
+    "pl": "Numer {ticket}, proszę podejść do stanowiska {desk}",
+}
+VOICES = {"en": "en-gb", "pl": "pl"}
+
+
+def phrase(ticket: str, desk: str, language: str = "en") -> str:
+    template = PHRASES.get(language, PHRASES["en"])
+    desk_words = desk.lower() if language == "en" else desk.split()[-1]
+    return template.format(ticket=spoken_ticket(ticket), desk=desk_words)
+
+
+def chime_frames(rate: int, width: int = 2) -> bytes:
+    """Two soft tones (E5 then C5), 0.7 s, with fade in and out."""
+    frames = bytearray()
+    for frequency, seconds in ((659.25, 0.35), (523.25, 0.45)):
+        count = int(rate * seconds)
+        for index in range(count):
+            envelope = min(1.0, index / (0.02 * rate), (count - index) / (0.15 * rate))
+            value = 0.35 * envelope * math.sin(2 * math.pi * frequency * index / rate)
+            frames += struct.pack("<h", int(value * 32767))
+    frames += b"\x00\x00" * int(rate * 0.15)  # a breath before the words
+    assert width == 2
+    return bytes(frames)
+
+
+def write_chime(path: Path, rate: int = 22050) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(chime_frames(rate))
+    return path
+
+
+def render_announcement(
+    text: str, cache: Path, *, language: str = "en", with_chime: bool = True, speech: bool = True
+) -> Path:
+    """The announcement as a WAV file in `cache` (rendered once per phrase)."""
+    key = hashlib.sha256(f"{language}|{with_chime}|{speech}|{text}".encode()).hexdigest()[:20]
+    target = cache / f"call-{key}.wav"
+    if target.exists() and target.stat().st_size > 44:
+        return target
+    cache.mkdir(parents=True, exist_ok=True)
+    if not speech:
+        return write_chime(target)
+    spoken = cache / f"speech-{key}.wav"
+    _speak_to(text, spoken, language)
+    with wave.open(str(spoken), "rb") as source:
+        params = source.getparams()
+        words = source.readframes(source.getnframes())
+    if params.nchannels != 1 or params.sampwidth != 2:
+        raise RuntimeError(f"unexpected speech format {params}")
+    partial = target.with_suffix(".part")
+    with wave.open(str(partial), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(params.framerate)
+        if with_chime:
+            out.writeframes(chime_frames(params.framerate))
+        out.writeframes(words)
+    partial.replace(target)  # never a half-written file in the cache
+    spoken.unlink(missing_ok=True)
+    return target
+
+
+def _speak_to(text: str, path: Path, language: str) -> None:
+    import pyttsx3
+
+    engine = pyttsx3.init()
+    voice = VOICES.get(language)
+    if voice:
+        for candidate in engine.getProperty("voices"):
+            if voice in (candidate.id or "").lower() or voice in str(candidate.languages).lower():
+                engine.setProperty("voice", candidate.id)
+                break
+    engine.setProperty("rate", 150)  # unhurried: a waiting room, not a radio advert
+    engine.save_to_file(text, str(path))
+    engine.runAndWait()
+    if not path.exists() or path.stat().st_size <= 44:
+        raise RuntimeError("the speech engine produced no audio")
+
+
+def wav_seconds(path: Path) -> float:
+    with wave.open(str(path), "rb") as source:
+        return source.getnframes() / source.getframerate()
