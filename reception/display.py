@@ -116,7 +116,8 @@ class DisplayWindow(QWidget):
         root.addLayout(row, 1)
         self.ticker = big("", 44, False, name="ticker")
         self.ticker.setStyleSheet(
-            f"color: {NAVY}; background: {YELLOW}; font-size: 44px; padding: 12px; font-weight: bold;"
+            f"color: {NAVY}; background: {YELLOW}; font-size: 44px; padding: 12px;"
+            " font-weight: bold;"
         )
         self.ticker.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         root.addWidget(self.ticker)
