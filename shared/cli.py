@@ -214,6 +214,20 @@ def build_parser() -> Parser:
     verbs.add_parser("desk", help="a CSA's desk console: onestop desk --help")
     verbs.add_parser("reception", help="the reception console: onestop reception --help")
 
+    staff = verbs.add_parser("staff", help="staff who sign in at desks", parents=[common])
+    staff_verbs = staff.add_subparsers(dest="staff_verb", metavar="ACTION", parser_class=Parser)
+    staff_verbs.required = True
+    add_staff = staff_verbs.add_parser(
+        "add", help="add a member of staff (or change their PIN)", parents=[common]
+    )
+    site_arg(add_staff)
+    add_staff.add_argument("--name", required=True)
+    add_staff.add_argument("--pin", required=True, help="4 to 8 digits")
+    add_staff.add_argument(
+        "--role", default="csa", choices=["receptionist", "csa", "supervisor", "admin"]
+    )
+    add_staff.set_defaults(handler=cmd_staff_add)
+
     sub = verb("demo", "run the demonstration (a scripted morning at Bootle)", cmd_demo)
     sub.add_argument("--fast", action="store_true", help="no pauses")
     sub.add_argument("--visitors", type=int, default=24)
@@ -615,6 +629,17 @@ def cmd_appointment_import(args: argparse.Namespace) -> None:
 def cmd_appointment_cancel(args: argparse.Namespace) -> None:
     row = _office(args).cancel_appointment(args.site, args.ref)
     _emit(args, row, f"cancelled {row['ref']}")
+
+
+def cmd_staff_add(args: argparse.Namespace) -> None:
+    from shared.staff import Staff
+
+    Staff(_office(args).db).add(args.site, args.name, args.pin, args.role)
+    _emit(
+        args,
+        {"site": args.site, "name": args.name, "role": args.role},
+        f"{args.name} ({args.role}) can sign in at {args.site}",
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> None:

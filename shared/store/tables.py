@@ -196,3 +196,36 @@ class SurveyResponse(SQLModel, table=True):
 notice_t = SiteNotice.__table__  # type: ignore[attr-defined]
 alert_t = Alert.__table__  # type: ignore[attr-defined]
 survey_t = SurveyResponse.__table__  # type: ignore[attr-defined]
+
+
+class StaffMember(SQLModel, table=True):
+    """A member of staff who signs in at a desk or reception (PIN kept as a scrypt hash)."""
+
+    __tablename__ = "staff"
+    __table_args__ = (UniqueConstraint("site_id", "name", name="uq_staff_site_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id")
+    name: str = Field(max_length=100)
+    role: str = Field(default="csa", max_length=20)  # receptionist | csa | supervisor | admin
+    pin_hash: str = Field(max_length=200)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class DeskSession(SQLModel, table=True):
+    """Who is signed in at which desk, and whether the desk is open, on a break or closed."""
+
+    __tablename__ = "desk_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    desk: str = Field(max_length=60)
+    staff_name: str = Field(max_length=100)
+    status: str = Field(default="open", max_length=20)  # open | break | closed
+    signed_in_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    status_since: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    signed_out_at: datetime | None = _time()
+
+
+staff_t = StaffMember.__table__  # type: ignore[attr-defined]
+session_t = DeskSession.__table__  # type: ignore[attr-defined]

@@ -1,0 +1,285 @@
+"""A Customer Service Advisor's desk console: `onestop desk --site S --desk D`.
+
+Small enough to sit beside the CSA's main system (and optionally always on top):
+sign in with name and PIN; Call next; Recall; Start; Finish with an outcome;
+No-show; Transfer; Park; Break; Close desk; and a safety alarm that reaches
+reception and supervisors at once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shared.domain import DomainError, Outcome, State
+from shared.eventlog import EventLog
+from shared.notices import Notices
+from shared.office import Office
+from shared.staff import Staff
+
+OUTCOMES = [
+    ("resolved", "Resolved at first point of contact"),
+    ("referred", "Referred to a back office"),
+    ("avoidable", "Avoidable contact"),
+    ("digital_assistance", "Digital assistance given"),
+]
+STYLE = """
+QWidget#desk { background: #f3f2f1; }
+QLabel { color: #0b0c0c; font-size: 16px; }
+QLabel#current { font-size: 40px; font-weight: bold; }
+QLabel#error { color: #0b0c0c; background: #ffdd00; padding: 4px; font-weight: bold; }
+QPushButton { background: #005a87; color: white; font-size: 16px; font-weight: bold;
+    min-height: 40px; border: 2px solid #0b0c0c; border-radius: 6px; padding: 2px 10px; }
+QPushButton:disabled { background: #b1b4b6; color: #0b0c0c; }
+QPushButton#call_next { font-size: 22px; min-height: 56px; }
+QPushButton#alarm { background: #0b0c0c; color: #ffdd00; border: 4px solid #ffdd00; }
+QLineEdit, QComboBox { font-size: 16px; min-height: 32px; }
+"""
+
+
+class DeskWindow(QWidget):
+    def __init__(
+        self, office: Office, site: str, desk: str, *, log: EventLog, on_top: bool = False
+    ) -> None:
+        super().__init__()
+        self.setObjectName("desk")
+        self.setStyleSheet(STYLE)
+        self.office = office
+        self.notices = Notices(office.db)
+        self.staff = Staff(office.db)
+        self.site = office.site(site)
+        self.desk = self.site.desk(desk)
+        self.log = log
+        self.staff_name = ""
+        self.setWindowTitle(f"OneStop — {self.desk.name}")
+        if on_top:
+            self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
+        root = QVBoxLayout(self)
+        self.stack = QStackedWidget()
+        root.addWidget(self.stack)
+        self.error = QLabel("")
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+        root.addWidget(self.error)
+        self.stack.addWidget(self._sign_in_page())
+        self.stack.addWidget(self._work_page())
+        self.tick = QTimer(self, interval=5000)
+        self.tick.timeout.connect(self.refresh)
+
+    # -- pages -----------------------------------------------------------------------------
+
+    def _sign_in_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel(f"<b>{self.desk.name}</b> — {self.site.name}"))
+        self.name = QLineEdit(placeholderText="Your name")
+        self.name.setObjectName("name")
+        self.pin = QLineEdit(placeholderText="PIN", echoMode=QLineEdit.EchoMode.Password)
+        self.pin.setObjectName("pin")
+        self.pin.returnPressed.connect(lambda: self._guard(self.sign_in))
+        layout.addWidget(self.name)
+        layout.addWidget(self.pin)
+        layout.addWidget(self._button("Sign in", self.sign_in, "sign_in"))
+        return page
+
+    def _work_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.heading = QLabel("")
+        layout.addWidget(self.heading)
+        self.current = QLabel("—")
+        self.current.setObjectName("current")
+        layout.addWidget(self.current)
+        self.details = QLabel("")
+        self.details.setWordWrap(True)
+        layout.addWidget(self.details)
+        self.waiting = QLabel("")
+        layout.addWidget(self.waiting)
+        layout.addWidget(self._button("Call next", self.call_next, "call_next"))
+        grid = QGridLayout()
+        self.recall_button = self._button("Recall", self.recall, "recall")
+        self.start_button = self._button("Start", self.start, "start")
+        self.no_show_button = self._button("No-show", self.no_show, "no_show")
+        self.park_button = self._button("Park", self.park, "park")
+        for index, widget in enumerate(
+            (self.recall_button, self.start_button, self.no_show_button, self.park_button)
+        ):
+            grid.addWidget(widget, 0, index)
+        layout.addLayout(grid)
+        finish_row = QHBoxLayout()
+        self.outcome = QComboBox()
+        self.outcome.setObjectName("outcome")
+        for code, text in OUTCOMES:
+            self.outcome.addItem(text, code)
+        self.outcome_detail = QLineEdit(placeholderText="Back office, or the avoidable reason")
+        self.outcome_detail.setObjectName("outcome_detail")
+        self.finish_button = self._button("Finish", self.finish, "finish")
+        finish_row.addWidget(self.outcome, 2)
+        finish_row.addWidget(self.outcome_detail, 2)
+        finish_row.addWidget(self.finish_button, 1)
+        layout.addLayout(finish_row)
+        transfer_row = QHBoxLayout()
+        self.transfer_to = QComboBox()
+        self.transfer_to.setObjectName("transfer_to")
+        for service in self.site.services:
+            self.transfer_to.addItem(service.name, ("service", service.code))
+        for desk in self.site.desks:
+            if desk.name != self.desk.name:
+                self.transfer_to.addItem(desk.name, ("desk", desk.name))
+        self.transfer_button = self._button("Transfer", self.transfer, "transfer")
+        transfer_row.addWidget(self.transfer_to, 4)
+        transfer_row.addWidget(self.transfer_button, 1)
+        layout.addLayout(transfer_row)
+        bottom = QHBoxLayout()
+        self.break_button = self._button("Break", self.toggle_break, "break")
+        bottom.addWidget(self.break_button)
+        bottom.addWidget(self._button("Close desk", self.close_desk, "close_desk"))
+        bottom.addWidget(self._button("SAFETY ALARM", self.alarm, "alarm"))
+        layout.addLayout(bottom)
+        return page
+
+    def _button(self, text: str, action: Any, name: str) -> QPushButton:
+        widget = QPushButton(text)
+        widget.setObjectName(name)
+        widget.clicked.connect(lambda: self._guard(action))
+        return widget
+
+    def _guard(self, action: Any) -> None:
+        """Every action: do it, show the reason if the rules refuse it, refresh."""
+        self.error.setVisible(False)
+        try:
+            action()
+        except DomainError as error:
+            self.error.setText(str(error))
+            self.error.setVisible(True)
+        self.refresh()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def sign_in(self) -> None:
+        state = self.staff.sign_in(
+            self.site.code, self.desk.name, self.name.text(), self.pin.text()
+        )
+        self.staff_name = state.staff_name
+        self.pin.clear()
+        self.log.write("signed_in", site=self.site.code, desk=self.desk.name, staff=self.staff_name)
+        self.stack.setCurrentIndex(1)
+        self.tick.start()
+
+    def call_next(self) -> None:
+        result = self.office.call_next(self.site.code, self.desk.name)
+        self.log.write(
+            "called",
+            site=self.site.code,
+            ticket=result.ticket,
+            desk=self.desk.name,
+            called_at=result.called_at,
+            closed=result.closed,
+        )
+        if result.ticket is None:
+            raise DomainError("nobody is waiting for this desk just now")
+
+    def recall(self) -> None:
+        visit = self.office.recall(self.site.code, desk=self.desk.name)
+        self.log.write("recalled", site=self.site.code, ticket=visit.ticket, desk=self.desk.name)
+
+    def start(self) -> None:
+        self.office.start(self.site.code, desk=self.desk.name)
+
+    def finish(self) -> None:
+        outcome = Outcome.parse(self.outcome.currentData(), self.outcome_detail.text())
+        visit = self.office.finish(self.site.code, outcome, desk=self.desk.name)
+        self.outcome_detail.clear()
+        self.log.write(
+            "finished",
+            site=self.site.code,
+            ticket=visit.ticket,
+            desk=self.desk.name,
+            outcome=outcome.kind.value,
+        )
+
+    def no_show(self) -> None:
+        self.office.no_show(self.site.code, desk=self.desk.name)
+
+    def park(self) -> None:
+        self.office.park(self.site.code, desk=self.desk.name)
+
+    def transfer(self) -> None:
+        kind, target = self.transfer_to.currentData()
+        if kind == "service":
+            self.office.transfer(self.site.code, desk=self.desk.name, to_service=target)
+        else:
+            self.office.transfer(self.site.code, desk=self.desk.name, to_desk=target)
+
+    def toggle_break(self) -> None:
+        on_break = self.break_button.text() == "Break"
+        self.staff.set_status(self.site.code, self.desk.name, "break" if on_break else "open")
+        self.break_button.setText("Back from break" if on_break else "Break")
+
+    def close_desk(self) -> None:
+        self.staff.set_status(self.site.code, self.desk.name, "closed")
+        self.log.write(
+            "signed_out", site=self.site.code, desk=self.desk.name, staff=self.staff_name
+        )
+        self.tick.stop()
+        self.stack.setCurrentIndex(0)
+
+    def alarm(self) -> None:
+        self.notices.raise_alert(
+            self.site.code,
+            "safety",
+            self.desk.name,
+            f"SAFETY ALARM at {self.desk.name}"
+            + (f" ({self.staff_name})" if self.staff_name else ""),
+        )
+        self.log.write("safety_alarm", site=self.site.code, desk=self.desk.name)
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        if self.stack.currentIndex() == 0:
+            return
+        self.heading.setText(f"<b>{self.desk.name}</b> — {self.staff_name}")
+        at_desk = [
+            v
+            for v in self.office.with_desks(self.site.code)
+            if v.desk == self.desk.name and v.state in (State.CALLED, State.SERVING)
+        ]
+        visit = at_desk[0] if at_desk else None
+        if visit is None:
+            self.current.setText("—")
+            self.details.setText("Nobody at the desk.")
+        else:
+            service = self.site.service(visit.service).name
+            minutes = (datetime.now(UTC) - visit.arrived_at).total_seconds() / 60
+            flags = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in visit.flags.items())
+            self.current.setText(visit.ticket)
+            self.details.setText(
+                f"{service} — {visit.state.value}, arrived {minutes:.0f} min ago"
+                + (" — PRIORITY" if visit.priority else "")
+                + (f" — {flags}" if flags else "")
+            )
+        waiting = [w for w in self.office.waiting(self.site.code) if self.desk.serves(w.service)]
+        self.waiting.setText(f"{len(waiting)} waiting for this desk")
+        called = visit is not None and visit.state is State.CALLED
+        serving = visit is not None and visit.state is State.SERVING
+        self.recall_button.setEnabled(called)
+        self.start_button.setEnabled(called)
+        self.no_show_button.setEnabled(called)
+        self.finish_button.setEnabled(serving)
+        self.park_button.setEnabled(called or serving)
+        self.transfer_button.setEnabled(called or serving)

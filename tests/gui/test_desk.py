@@ -1,0 +1,87 @@
+"""The CSA desk console, driven as a CSA drives it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from reception.desk import DeskWindow
+from shared.eventlog import EventLog, read_events
+from shared.notices import Notices
+from shared.office import Office
+from shared.staff import Staff
+from shared.store import Database
+
+SHOTS = Path(__file__).resolve().parent.parent / "screenshots" / "desk"
+
+
+@pytest.fixture
+def office(db_url):
+    db = Database(db_url)
+    office = Office(db)
+    office.ensure_default_sites()
+    Staff(db).add("bootle", "Jo Bloggs", "1234")
+    yield office
+    db.dispose()
+
+
+def press(qtbot, window, name: str) -> None:
+    button = window.findChild(QPushButton, name)
+    assert button is not None and button.isVisible(), name
+    assert button.isEnabled(), f"{name} is disabled"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_a_csa_serves_visitors_from_the_desk(qtbot, office, tmp_path) -> None:
+    log = EventLog("desk", tmp_path)
+    window = DeskWindow(office, "bootle", "3", log=log)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.keyClicks(window.name, "Jo Bloggs")
+    qtbot.keyClicks(window.pin, "9999")
+    press(qtbot, window, "sign_in")
+    assert window.error.isVisible() and "do not match" in window.error.text()
+    window.pin.clear()
+    qtbot.keyClicks(window.pin, "1234")
+    qtbot.keyClick(window.pin, Qt.Key.Key_Return)
+    assert window.stack.currentIndex() == 1 and not window.error.isVisible()
+    assert [d.staff_name for d in Staff(office.db).desks("bootle")] == ["Jo Bloggs"]
+
+    first = office.checkin("bootle", "housing-benefit", flags={"interpreter": "Polski"})
+    office.checkin("bootle", "housing-benefit")
+    window.refresh()
+    assert window.waiting.text().startswith("2 waiting")
+    press(qtbot, window, "call_next")
+    assert window.current.text() == first.ticket
+    assert "interpreter: Polski" in window.details.text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(SHOTS / "desk-called.png"))
+    press(qtbot, window, "recall")
+    assert office.visit("bootle", first.ticket).call_count == 2
+    press(qtbot, window, "start")
+    window.outcome.setCurrentIndex(1)  # referred: needs the back office
+    press(qtbot, window, "finish")
+    assert "needs the back office" in window.error.text()
+    qtbot.keyClicks(window.outcome_detail, "Benefits assessment")
+    press(qtbot, window, "finish")
+    done = office.visit("bootle", first.ticket)
+    assert (done.outcome.kind.value, done.outcome.detail) == ("referred", "Benefits assessment")
+
+    press(qtbot, window, "call_next")
+    second = window.current.text()
+    window.transfer_to.setCurrentIndex(window.transfer_to.findText("Council Tax"))
+    press(qtbot, window, "transfer")
+    moved = office.visit("bootle", second)
+    assert moved.service == "council-tax" and moved.waiting
+
+    press(qtbot, window, "alarm")
+    assert [a.kind for a in Notices(office.db).alerts("bootle")] == ["safety"]
+    press(qtbot, window, "break")
+    assert Staff(office.db).desks("bootle")[0].status == "break"
+    press(qtbot, window, "close_desk")
+    assert Staff(office.db).desks("bootle") == []
+    events = [e["event"] for e in read_events(tmp_path / "desk.jsonl")]
+    assert events[:3] == ["signed_in", "called", "recalled"] and "safety_alarm" in events
