@@ -1,0 +1,434 @@
+"""The reception console: `onestop reception --site S`.
+
+The live waiting list (walk-ins, and appointments in their own list by appointed
+time), one-touch Greet, visitors added by hand, appointments booked and
+cancelled, service and priority changed, left, reprint; the delay notice; alerts
+that cannot be missed; desks at a glance; today's figures. Refreshed when the
+queue changes (the store's notification) and every few seconds, as waits grow.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDateTime, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shared.domain import DomainError, State
+from shared.domain.targets import greet_target_met, serve_target_met, wait_minutes
+from shared.eventlog import EventLog
+from shared.notices import Notices
+from shared.office import Office
+from shared.staff import Staff
+
+STYLE = """
+QWidget#reception { background: #ffffff; }
+QLabel { color: #0b0c0c; font-size: 15px; }
+QLabel#alerts { background: #0b0c0c; color: #ffdd00; font-size: 20px; font-weight: bold;
+    padding: 8px; }
+QLabel#figures { font-size: 18px; font-weight: bold; }
+QLabel#error { background: #ffdd00; color: #0b0c0c; font-weight: bold; padding: 4px; }
+QPushButton { background: #005a87; color: white; font-size: 15px; font-weight: bold;
+    min-height: 34px; border: 2px solid #0b0c0c; border-radius: 5px; padding: 2px 10px; }
+QPushButton#greet { font-size: 20px; min-height: 48px; }
+QTableWidget { font-size: 15px; }
+QGroupBox { font-weight: bold; font-size: 15px; }
+"""
+LATE_GREET = QColor("#ffdd00")  # yellow: past the greet target, not yet greeted
+LATE_SERVE = QColor("#0b0c0c")  # black with yellow text: past the serve target
+
+
+class ReceptionWindow(QWidget):
+    def __init__(
+        self,
+        office: Office,
+        site: str,
+        *,
+        log: EventLog,
+        printer: str | None = None,
+        clock: Any = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("reception")
+        self.setStyleSheet(STYLE)
+        self.office = office
+        self.notices = Notices(office.db)
+        self.staff = Staff(office.db)
+        self.site = office.site(site)
+        self.zone = ZoneInfo(self.site.timezone)
+        self.log = log
+        self.printer = printer
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.setWindowTitle(f"OneStop reception — {self.site.name}")
+        root = QVBoxLayout(self)
+        self.alerts = QLabel("")
+        self.alerts.setObjectName("alerts")
+        self.alerts.setWordWrap(True)
+        root.addWidget(self.alerts)
+        self.error = QLabel("")
+        self.error.setObjectName("error")
+        self.error.setVisible(False)
+        root.addWidget(self.error)
+        self.figures = QLabel("")
+        self.figures.setObjectName("figures")
+        root.addWidget(self.figures)
+        columns = QHBoxLayout()
+        root.addLayout(columns, 1)
+        left = QVBoxLayout()
+        right = QVBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
+
+        self.waiting = self._table(["Ticket", "Service", "Waiting", "Needs", "State"])
+        self.waiting.setObjectName("waiting")
+        left.addWidget(QLabel("<b>Waiting</b> (walk-ins, in calling order)"))
+        left.addWidget(self.waiting, 3)
+        actions = QHBoxLayout()
+        actions.addWidget(self._button("Greet", self.greet, "greet"))
+        actions.addWidget(self._button("Left", self.mark_left, "left"))
+        actions.addWidget(self._button("Reprint", self.reprint, "reprint"))
+        self.change_service = self._services_combo("change_service")
+        actions.addWidget(self.change_service)
+        actions.addWidget(self._button("Change service", self.change, "change"))
+        actions.addWidget(self._button("Priority on/off", self.toggle_priority, "priority"))
+        left.addLayout(actions)
+
+        self.appointments = self._table(["Time", "Reference", "Service", "Status"])
+        self.appointments.setObjectName("appointments")
+        left.addWidget(QLabel("<b>Appointments</b> (today, by time)"))
+        left.addWidget(self.appointments, 2)
+        book = QHBoxLayout()
+        self.book_service = self._services_combo("book_service")
+        self.book_at = QDateTimeEdit(QDateTime.currentDateTime().addSecs(3600))
+        self.book_at.setObjectName("book_at")
+        self.book_at.setDisplayFormat("dd/MM/yyyy HH:mm")
+        self.book_ref = QLineEdit(placeholderText="Reference (optional)")
+        book.addWidget(self.book_service)
+        book.addWidget(self.book_at)
+        book.addWidget(self.book_ref)
+        book.addWidget(self._button("Book", self.book, "book"))
+        book.addWidget(self._button("Cancel booking", self.cancel_booking, "cancel_booking"))
+        book.addWidget(self._button("Arrived", self.arrived, "arrived"))
+        left.addLayout(book)
+
+        add = QGroupBox("Add a visitor who did not use the kiosk")
+        add_row = QHBoxLayout(add)
+        self.add_service = self._services_combo("add_service")
+        self.add_priority = QCheckBox("Priority")
+        add_row.addWidget(self.add_service, 3)
+        add_row.addWidget(self.add_priority)
+        add_row.addWidget(self._button("Add and print", self.add_visitor, "add_visitor"), 1)
+        right.addWidget(add)
+
+        delay = QGroupBox("Delay notice (kiosk, display and new tickets)")
+        delay_row = QGridLayout(delay)
+        self.delay_reason = QLineEdit(placeholderText="Reason, e.g. two advisers are on training")
+        self.delay_reason.setObjectName("delay_reason")
+        self.delay_minutes = QSpinBox(minimum=0, maximum=600, suffix=" min")
+        self.delay_minutes.setObjectName("delay_minutes")
+        delay_row.addWidget(self.delay_reason, 0, 0, 1, 2)
+        delay_row.addWidget(self.delay_minutes, 1, 0)
+        delay_row.addWidget(self._button("Set", self.set_delay, "set_delay"), 1, 1)
+        delay_row.addWidget(self._button("Clear", self.clear_delay, "clear_delay"), 1, 2)
+        right.addWidget(delay)
+
+        right.addWidget(QLabel("<b>Desks</b>"))
+        self.desks = self._table(["Desk", "Staff", "Status", "Serving", "For"])
+        self.desks.setObjectName("desks")
+        right.addWidget(self.desks, 2)
+        right.addWidget(QLabel("<b>Open alerts</b>"))
+        self.alert_table = self._table(["Raised", "What", "Where", "Detail"])
+        self.alert_table.setObjectName("alert_table")
+        right.addWidget(self.alert_table, 1)
+        right.addWidget(self._button("Resolve selected alert", self.resolve_alert, "resolve"))
+
+        self.timer = QTimer(self, interval=5000)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+        self.refresh()
+
+    # -- building blocks -------------------------------------------------------------------
+
+    def _table(self, headings: list[str]) -> QTableWidget:
+        table = QTableWidget(0, len(headings))
+        table.setHorizontalHeaderLabels(headings)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setStretchLastSection(True)
+        return table
+
+    def _services_combo(self, name: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        for service in self.site.services:
+            combo.addItem(service.name, service.code)
+        return combo
+
+    def _button(self, text: str, action: Any, name: str) -> QPushButton:
+        widget = QPushButton(text)
+        widget.setObjectName(name)
+        widget.clicked.connect(lambda: self._guard(action))
+        return widget
+
+    def _guard(self, action: Any) -> None:
+        self.error.setVisible(False)
+        try:
+            action()
+        except DomainError as error:
+            self.error.setText(str(error))
+            self.error.setVisible(True)
+        self.refresh()
+
+    def _selected(self, table: QTableWidget) -> str:
+        row = table.currentRow()
+        if row < 0 or table.item(row, 0) is None:
+            raise DomainError("choose a visitor in the list first")
+        return table.item(row, 0).data(256) or table.item(row, 0).text()
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def greet(self) -> None:
+        ticket = self._selected(self.waiting)
+        self.office.greet(self.site.code, ticket)
+        self.log.write("greeted", site=self.site.code, ticket=ticket)
+
+    def mark_left(self) -> None:
+        self.office.leave(self.site.code, self._selected(self.waiting))
+
+    def change(self) -> None:
+        self.office.change(
+            self.site.code, self._selected(self.waiting), service=self.change_service.currentData()
+        )
+
+    def toggle_priority(self) -> None:
+        ticket = self._selected(self.waiting)
+        visit = self.office.visit(self.site.code, ticket)
+        self.office.change(self.site.code, ticket, priority=not visit.priority)
+
+    def reprint(self) -> None:
+        from shared.printing import print_ticket, ticket_for_reprint
+
+        ticket = self._selected(self.waiting)
+        outcome = print_ticket(
+            self.site,
+            ticket_for_reprint(
+                self.office, self.site.code, ticket, self.notices.notice(self.site.code)
+            ),
+            self.printer,
+        )
+        if not outcome.printed:
+            raise DomainError(f"not printed: {outcome.error}")
+
+    def add_visitor(self) -> None:
+        from shared.printing import print_ticket, ticket_for_checkin
+
+        result = self.office.checkin(
+            self.site.code, self.add_service.currentData(), priority=self.add_priority.isChecked()
+        )
+        self.log.write("checked_in", site=self.site.code, ticket=result.ticket, by="reception")
+        self.add_priority.setChecked(False)
+        outcome = print_ticket(
+            self.site,
+            ticket_for_checkin(self.site, result, self.notices.notice(self.site.code)),
+            self.printer,
+        )
+        if outcome.printed:
+            self.log.write("ticket_printed", site=self.site.code, ticket=result.ticket)
+        else:
+            raise DomainError(
+                f"{result.ticket} is in the queue but was not printed: {outcome.error}"
+            )
+
+    def book(self) -> None:
+        local = self.book_at.dateTime().toPython().replace(tzinfo=self.zone)
+        self.office.add_appointment(
+            self.site.code,
+            self.book_service.currentData(),
+            local,
+            self.book_ref.text().strip() or None,
+        )
+        self.book_ref.clear()
+
+    def cancel_booking(self) -> None:
+        self.office.cancel_appointment(self.site.code, self._selected(self.appointments))
+
+    def arrived(self) -> None:
+        result = self.office.checkin(self.site.code, appointment=self._selected(self.appointments))
+        self.log.write("checked_in", site=self.site.code, ticket=result.ticket, by="reception")
+
+    def set_delay(self) -> None:
+        self.notices.set_delay(
+            self.site.code,
+            self.delay_reason.text().strip() or None,
+            self.delay_minutes.value() or None,
+        )
+
+    def clear_delay(self) -> None:
+        self.notices.set_delay(self.site.code, None, None)
+        self.delay_reason.clear()
+        self.delay_minutes.setValue(0)
+
+    def resolve_alert(self) -> None:
+        row = self.alert_table.currentRow()
+        if row < 0:
+            raise DomainError("choose an alert first")
+        alert_id = self.alert_table.item(row, 0).data(256)
+        if alert_id is None:
+            raise DomainError("that one clears itself when the visitor is greeted")
+        self.notices.resolve(self.site.code, alert_id=int(alert_id))
+
+    # -- showing ------------------------------------------------------------------------------
+
+    def refresh(self, _site: str = "") -> None:
+        now = self.clock()
+        targets = self.site.targets
+        waiting = self.office.waiting(self.site.code)
+        walk_ins = [w for w in waiting if not w.appointment_at]
+        waited = [
+            (now - datetime.fromisoformat(w.arrived_at)).total_seconds() / 60 for w in walk_ins
+        ]
+        self._fill(
+            self.waiting,
+            [
+                [
+                    w.ticket,
+                    self.site.service(w.service).name,
+                    f"{minutes:.0f} min",
+                    self._needs(w),
+                    w.state.replace("_", " "),
+                ]
+                for w, minutes in zip(walk_ins, waited, strict=True)
+            ],
+        )
+        late_greet = []
+        for row, (w, minutes) in enumerate(zip(walk_ins, waited, strict=True)):
+            if minutes > targets.serve_minutes:
+                self._paint(self.waiting, row, LATE_SERVE, QColor("#ffdd00"))
+            elif minutes > targets.greet_minutes and w.state == "checked_in":
+                self._paint(self.waiting, row, LATE_GREET, QColor("#0b0c0c"))
+            if w.state == "checked_in" and minutes > targets.greet_minutes:
+                late_greet.append(w.ticket)
+
+        today = now.astimezone(self.zone).date()
+        appointments = self.office.appointments(self.site.code, today, today)
+        self._fill(
+            self.appointments,
+            [
+                [a["local_time"][-5:], a["ref"], self.site.service(a["service"]).name, a["status"]]
+                for a in appointments
+            ],
+        )
+        for row, a in enumerate(appointments):
+            self.appointments.item(row, 0).setData(256, a["ref"])
+
+        at_desks = {
+            v.desk: v
+            for v in self.office.with_desks(self.site.code)
+            if v.state in (State.CALLED, State.SERVING)
+        }
+        sessions = self.staff.desks(self.site.code)
+        self._fill(
+            self.desks,
+            [
+                [
+                    s.desk,
+                    s.staff_name,
+                    s.status,
+                    at_desks[s.desk].ticket if s.desk in at_desks else "",
+                    self._since(at_desks[s.desk].called_at, now)
+                    if s.desk in at_desks
+                    else self._since(s.status_since, now),
+                ]
+                for s in sessions
+            ],
+        )
+
+        alerts = self.notices.alerts(self.site.code)
+        rows = [
+            [
+                a.raised_at.astimezone(self.zone).strftime("%H:%M"),
+                a.kind.upper(),
+                a.source,
+                a.detail or "",
+            ]
+            for a in alerts
+        ]
+        rows += [
+            ["", "NOT GREETED", t, f"past the {targets.greet_minutes}-minute greet target"]
+            for t in late_greet
+        ]
+        self._fill(self.alert_table, rows)
+        for row, a in enumerate(alerts):
+            self.alert_table.item(row, 0).setData(256, a.id)
+        urgent = [f"{a.kind.upper()}: {a.detail or a.source}" for a in alerts]
+        if late_greet:
+            urgent.append(f"Not greeted after {targets.greet_minutes} min: {', '.join(late_greet)}")
+        self.alerts.setText("   ■   ".join(urgent) if urgent else "No alerts")
+        self.alerts.setStyleSheet("" if urgent else "background: #e8f1f8; color: #0b0c0c;")
+        self._figures(now, len(waiting))
+
+    def _needs(self, w: Any) -> str:
+        needs = [
+            f"{k.replace('_', ' ')}" + (f" ({v})" if v not in ("", "yes") else "")
+            for k, v in w.flags.items()
+        ]
+        if w.priority:
+            needs.insert(0, "PRIORITY")
+        return ", ".join(needs)
+
+    def _since(self, moment: datetime | None, now: datetime) -> str:
+        return "" if moment is None else f"{(now - moment).total_seconds() / 60:.0f} min"
+
+    def _figures(self, now: datetime, waiting_now: int) -> None:
+        visits = self.office.visits(self.site.code)
+        targets = self.site.targets
+        waits = [w for w in (wait_minutes(v) for v in visits) if w is not None]
+        greeted = sum(greet_target_met(v, targets) for v in visits)
+        served = sum(serve_target_met(v, targets) for v in visits)
+        count = len(visits) or 1
+        average = sum(waits) / len(waits) if waits else 0.0
+        self.figures.setText(
+            f"Today: {len(visits)} visitors · waiting now {waiting_now} · average wait "
+            f"{average:.0f} min · greeted within {targets.greet_minutes} min "
+            f"{100 * greeted / count:.0f}% · called within {targets.serve_minutes} min "
+            f"{100 * served / count:.0f}%"
+        )
+
+    @staticmethod
+    def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+        selected = table.currentRow()
+        table.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                table.setItem(r, c, QTableWidgetItem(str(value)))
+        table.resizeColumnsToContents()
+        if 0 <= selected < len(rows):
+            table.selectRow(selected)
+
+    @staticmethod
+    def _paint(table: QTableWidget, row: int, background: QColor, foreground: QColor) -> None:
+        for column in range(table.columnCount()):
+            item = table.item(row, column)
+            item.setBackground(background)
+            item.setForeground(foreground)

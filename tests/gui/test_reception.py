@@ -1,0 +1,125 @@
+"""The reception console, driven as a receptionist drives it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from reception.console import ReceptionWindow
+from shared.eventlog import EventLog
+from shared.notices import Notices
+from shared.office import Office
+from shared.staff import Staff
+from shared.store import Database
+
+SHOTS = Path(__file__).resolve().parent.parent / "screenshots" / "reception"
+
+
+@pytest.fixture
+def office(db_url):
+    db = Database(db_url)
+    office = Office(db)
+    office.ensure_default_sites()
+    yield office
+    db.dispose()
+
+
+def press(qtbot, window, name: str) -> None:
+    button = window.findChild(QPushButton, name)
+    assert button is not None, name
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def row_of(table, ticket: str) -> int:
+    for row in range(table.rowCount()):
+        if table.item(row, 0).text() == ticket or table.item(row, 1).text() == ticket:
+            return row
+    raise AssertionError(f"{ticket} not in the list")
+
+
+def test_reception_sees_greets_adds_and_is_alerted(qtbot, office, tmp_path) -> None:
+    first = office.checkin("bootle", "council-tax", flags={"interpreter": "Polski"})
+    second = office.checkin("bootle", "parking")
+    later = datetime.now(UTC) + timedelta(minutes=20)  # 20 min on: past both targets
+    window = ReceptionWindow(
+        office,
+        "bootle",
+        log=EventLog("reception", tmp_path),
+        printer="preview",
+        clock=lambda: later,
+    )
+    window.resize(1600, 900)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.waiting.rowCount() == 2
+    assert (
+        "interpreter (Polski)"
+        in window.waiting.item(row_of(window.waiting, first.ticket), 3).text()
+    )
+
+    Staff(office.db).add("bootle", "Jo Bloggs", "1234")
+    Staff(office.db).sign_in("bootle", "Desk 1", "Jo Bloggs", "1234")
+    Notices(office.db).raise_alert("bootle", "help", "Kiosk 1", "A visitor asked for help")
+    window.refresh()
+    assert "HELP" in window.alerts.text()
+    assert f"Not greeted after 2 min: {first.ticket}, {second.ticket}" in window.alerts.text()
+    assert window.waiting.item(0, 2).text() == "20 min"
+    assert (
+        window.desks.item(0, 0).text() == "Desk 1" and window.desks.item(0, 1).text() == "Jo Bloggs"
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(SHOTS / "reception.png"))
+
+    window.waiting.selectRow(row_of(window.waiting, first.ticket))
+    press(qtbot, window, "greet")
+    assert office.visit("bootle", first.ticket).greeted_at is not None
+
+    window.add_service.setCurrentIndex(window.add_service.findData("housing"))
+    window.add_priority.setChecked(True)
+    press(qtbot, window, "add_visitor")
+    assert not window.error.isVisible(), window.error.text()
+    added = [w for w in office.waiting("bootle") if w.service == "housing"]
+    assert added and added[0].priority
+
+    window.delay_reason.setText("Two advisers are on training")
+    window.delay_minutes.setValue(35)
+    press(qtbot, window, "set_delay")
+    assert Notices(office.db).notice("bootle").delay_minutes == 35
+
+    window.waiting.selectRow(row_of(window.waiting, second.ticket))
+    press(qtbot, window, "left")
+    assert office.visit("bootle", second.ticket).state.value == "left"
+
+    window.alert_table.selectRow(0)
+    press(qtbot, window, "resolve")
+    assert Notices(office.db).alerts("bootle") == []
+
+
+def test_appointments_booked_listed_arrived_and_cancelled(qtbot, office, tmp_path) -> None:
+    window = ReceptionWindow(
+        office, "bootle", log=EventLog("reception", tmp_path), printer="preview"
+    )
+    qtbot.addWidget(window)
+    window.show()
+    from PySide6.QtCore import QDateTime
+
+    window.book_at.setDateTime(QDateTime.currentDateTime().addSecs(1800))
+    window.book_ref.setText("BK-100")
+    press(qtbot, window, "book")
+    window.book_at.setDateTime(QDateTime.currentDateTime().addSecs(3600))
+    window.book_ref.setText("BK-200")
+    press(qtbot, window, "book")
+    refs = [window.appointments.item(r, 1).text() for r in range(window.appointments.rowCount())]
+    assert refs == ["BK-100", "BK-200"]
+    window.appointments.selectRow(0)
+    press(qtbot, window, "arrived")
+    window.appointments.selectRow(1)
+    press(qtbot, window, "cancel_booking")
+    statuses = [
+        window.appointments.item(r, 3).text() for r in range(window.appointments.rowCount())
+    ]
+    assert statuses == ["arrived", "cancelled"]
