@@ -101,7 +101,8 @@ class DisplayWindow(QWidget):
         self.setWindowTitle(f"OneStop display — {presenter.site.name}")
         root = QVBoxLayout(self)
         root.setContentsMargins(48, 32, 48, 24)
-        root.addWidget(big("Now calling", 56, False))
+        self.heading = big("Now calling", 56, False)
+        root.addWidget(self.heading)
         self.current = big("", 220, name="current")
         root.addWidget(self.current, 3)
         row = QHBoxLayout()
@@ -126,6 +127,7 @@ class DisplayWindow(QWidget):
         self.scroll = QTimer(self, interval=120)
         self.scroll.timeout.connect(self._scroll)
         self.scroll.start()
+        self.sizes = {"heading": 56, "current": 220, "history": 72, "ticker": 44}
         self.flashes = 0
         self.flash_timer = QTimer(self, interval=400)
         self.flash_timer.timeout.connect(self._flash)
@@ -140,6 +142,30 @@ class DisplayWindow(QWidget):
         self.set_ticker(presenter.ticker_text())
         if full_screen:
             self.setWindowFlags(Qt.WindowType.FramelessWindowHint)
+
+    def resizeEvent(self, event: Any) -> None:
+        """Letters in proportion to the screen: the current call is a fifth of its height."""
+        height, width = max(self.height(), 200), max(self.width(), 300)
+        self.sizes = {
+            "heading": int(height * 0.05),
+            "current": int(min(height * 0.2, width / 10.5)),
+            "history": int(min(height * 0.06, width / 30)),
+            "ticker": int(height * 0.04),
+        }
+        self.heading.setStyleSheet(f"color: {WHITE}; font-size: {self.sizes['heading']}px;")
+        self.current.setStyleSheet(
+            f"color: {WHITE}; font-size: {self.sizes['current']}px; font-weight: bold;"
+        )
+        for item in self.history:
+            item.setStyleSheet(
+                f"color: {WHITE}; font-size: {self.sizes['history']}px; font-weight: bold;"
+                f" border: 3px solid {WHITE}; border-radius: 12px;"
+            )
+        self.ticker.setStyleSheet(
+            f"color: {NAVY}; background: {YELLOW}; font-size: {self.sizes['ticker']}px;"
+            " padding: 12px; font-weight: bold;"
+        )
+        super().resizeEvent(event)
 
     def _remember(self, call: Call) -> None:
         self.calls = [c for c in self.calls if c.ticket != call.ticket] + [call]
@@ -176,7 +202,8 @@ class DisplayWindow(QWidget):
         inverted = self.flashes % 2 == 1
         colours = (NAVY, WHITE) if inverted else (WHITE, NAVY)
         self.current.setStyleSheet(
-            f"color: {colours[0]}; background: {colours[1]}; font-size: 220px; font-weight: bold;"
+            f"color: {colours[0]}; background: {colours[1]}; font-size: {self.sizes['current']}px;"
+            " font-weight: bold;"
         )
         if self.flashes <= 0:
             self.flash_timer.stop()

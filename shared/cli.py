@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -228,9 +229,17 @@ def build_parser() -> Parser:
     )
     add_staff.set_defaults(handler=cmd_staff_add)
 
-    sub = verb("demo", "run the demonstration (a scripted morning at Bootle)", cmd_demo)
-    sub.add_argument("--fast", action="store_true", help="no pauses")
-    sub.add_argument("--visitors", type=int, default=24)
+    sub = verb(
+        "demo",
+        "the demonstration: kiosk, reception, a desk and the display running a morning at "
+        "Bootle by themselves (on a machine with no screen: the morning as text)",
+        cmd_demo,
+    )
+    sub.add_argument("--text", action="store_true", help="the morning as text, no windows")
+    sub.add_argument("--minutes", type=float, default=30, help="how long the windows run")
+    sub.add_argument("--screenshot", metavar="DIR", help="save each window there and quit")
+    sub.add_argument("--fast", action="store_true", help="text: no pauses")
+    sub.add_argument("--visitors", type=int, default=24, help="text: how many visitors")
     return parser
 
 
@@ -643,6 +652,16 @@ def cmd_staff_add(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
+    from reception.demo import has_screen, run_window_demo
+
+    windows = not args.text and not getattr(args, "json", False)
+    if windows and (has_screen() or args.screenshot):
+        if not has_screen():
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        run_window_demo(args.minutes, args.screenshot)
+        return
+    if windows:
+        print("No screen here (DISPLAY is not set): the morning as text instead.\n", flush=True)
     from shared.demo import SimulatedClock, morning_start, run_demo
     from shared.office import Office
     from shared.store import Database

@@ -1,0 +1,164 @@
+"""`onestop demo` with windows: kiosk, reception, a desk and the display on one screen.
+
+A morning at Bootle runs by itself: visitors check in at the kiosk (tickets go to
+the preview printer), reception greets most of them, four simulated CSAs call,
+serve and finish, and the display shows and speaks every call. Desk 1 is left for
+you: sign in as "Demo CSA" with PIN 1234 and press Call next. SQLite, nothing to
+configure; the database is made afresh in the data folder each time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+from shared.demo import MIX, OUTCOMES
+
+SIMULATED_DESKS = ["Desk 2", "Desk 3", "Desk 5", "Interview Room 1"]
+
+
+def run_window_demo(minutes: float = 30.0, screenshot: str | None = None, seed: int = 7) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.presenter import KioskPresenter
+    from kiosk.window import KioskWindow
+    from reception.console import ReceptionWindow
+    from reception.desk import DeskWindow
+    from reception.display import build_display
+    from shared.domain import DomainError, Outcome
+    from shared.eventlog import EventLog
+    from shared.office import Office
+    from shared.staff import Staff
+    from shared.store import Database
+    from shared.store.db import data_dir
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    path = data_dir() / "demo-windows.db"
+    for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        stale.unlink(missing_ok=True)
+    office = Office(Database(f"sqlite:///{path}"))
+    office.ensure_default_sites()
+    staff = Staff(office.db)
+    staff.add("bootle", "Demo CSA", "1234")
+    for index, desk in enumerate(SIMULATED_DESKS):
+        name = f"CSA {index + 2}"
+        staff.add("bootle", name, "1234")
+        staff.sign_in("bootle", desk, name, "1234")
+    logs = data_dir() / "demo-logs"
+    rng = random.Random(seed)
+
+    kiosk = KioskWindow(
+        KioskPresenter(office, "bootle", printer="preview", always_open=True), kiosk_mode=False
+    )
+    reception = ReceptionWindow(
+        office, "bootle", log=EventLog("reception", logs), printer="preview"
+    )
+    desk = DeskWindow(office, "bootle", "Desk 1", log=EventLog("desk", logs))
+    display, _presenter, notifier = build_display(
+        office,
+        "bootle",
+        log=EventLog("display", logs),
+        cache=data_dir() / "announcements",
+        full_screen=False,
+    )
+    notifier.changed.connect(reception.refresh)
+    screen = app.primaryScreen().availableGeometry()
+    half_w, half_h = screen.width() // 2, screen.height() // 2
+    for window, (x, y) in (
+        (kiosk, (0, 0)),
+        (display, (half_w, 0)),
+        (reception, (0, half_h)),
+        (desk, (half_w, half_h)),
+    ):
+        window.setGeometry(screen.x() + x, screen.y() + y, half_w, half_h)
+        window.show()
+
+    services = list(MIX)
+    weights = list(MIX.values())
+    timers: list[Any] = []
+
+    def later(seconds: float, action: Any) -> None:
+        timer = QTimer(singleShot=True)
+        timer.timeout.connect(action)
+        timer.start(int(seconds * 1000))
+        timers.append(timer)
+        if len(timers) > 500:
+            del timers[:250]
+
+    def visitor() -> None:
+        if kiosk.current_page in ("welcome", "ticket"):
+            kiosk.next_visitor()
+            kiosk.presenter.check_in(rng.choices(services, weights)[0], {})
+            ticket = kiosk.ticket_number.text()
+            if rng.random() < 0.8:
+                later(rng.uniform(15, 90), lambda t=ticket: greet(t))
+        later(rng.uniform(20, 45), visitor)
+
+    def greet(ticket: str) -> None:
+        with contextlib.suppress(DomainError):  # a desk called them first: that greeted them
+            office.greet("bootle", ticket)
+
+    def csa(desk_name: str) -> None:
+        try:
+            called = office.call_next("bootle", desk_name)
+        except DomainError:
+            called = None
+        if called is None or called.ticket is None:
+            later(10, lambda: csa(desk_name))
+            return
+        later(rng.uniform(10, 25), lambda: serve(desk_name))
+
+    def serve(desk_name: str) -> None:
+        with contextlib.suppress(DomainError):
+            office.start("bootle", desk=desk_name)
+        later(rng.uniform(60, 180), lambda: finish(desk_name))
+
+    def finish(desk_name: str) -> None:
+        kind, detail, _ = rng.choices(OUTCOMES, weights=[w for *_, w in OUTCOMES])[0]
+        with contextlib.suppress(DomainError):
+            office.finish("bootle", Outcome(kind, detail), desk=desk_name)
+        later(rng.uniform(5, 20), lambda: csa(desk_name))
+
+    for _ in range(6):
+        kiosk.presenter.check_in(rng.choices(services, weights)[0], {})
+    later(3, visitor)
+    for index, desk_name in enumerate(SIMULATED_DESKS):
+        later(5 + 4 * index, lambda d=desk_name: csa(d))
+    if screenshot:
+
+        def shoot() -> None:
+            folder = Path(screenshot)
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, window in (
+                ("kiosk", kiosk),
+                ("display", display),
+                ("reception", reception),
+                ("desk", desk),
+            ):
+                window.grab().save(str(folder / f"demo-{name}.png"))
+            app.quit()
+
+        later(minutes * 60, shoot)
+    else:
+        later(minutes * 60, app.quit)
+    print(
+        f"OneStop demo: Bootle, {minutes:.0f} minutes. Desk 1 is yours: "
+        "sign in as 'Demo CSA', PIN 1234. Logs in " + str(logs),
+        flush=True,
+    )
+    code = app.exec()
+    notifier.close()
+    return code
+
+
+def has_screen() -> bool:
+    return bool(
+        os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or sys.platform in ("win32", "darwin")
+    )
