@@ -93,9 +93,12 @@ def desk_main(argv: Sequence[str] | None = None) -> int:
 
     def make(office: Any, log: Any) -> Any:
         from reception.desk import DeskWindow
+        from shared.qt.notifier import QueueNotifier
 
         window = DeskWindow(office, args.site, args.desk, log=log, on_top=args.on_top)
-        return window, None
+        notifier = QueueNotifier(office.db.url, [args.site])
+        notifier.changed.connect(lambda _site: window.refresh())
+        return window, notifier
 
     return _start(args, "desk", make)
 
@@ -107,8 +110,11 @@ def reception_main(argv: Sequence[str] | None = None) -> int:
 
     def make(office: Any, log: Any) -> Any:
         from reception.console import ReceptionWindow
+        from shared.qt.notifier import QueueNotifier
 
         window = ReceptionWindow(office, args.site, log=log, printer=args.printer)
-        return window, None
+        notifier = QueueNotifier(office.db.url, [args.site])
+        notifier.changed.connect(window.refresh)
+        return window, notifier
 
     return _start(args, "reception", make)

@@ -161,6 +161,7 @@ class ReceptionWindow(QWidget):
         right.addWidget(self.alert_table, 1)
         right.addWidget(self._button("Resolve selected alert", self.resolve_alert, "resolve"))
 
+        self._listed: set[str] = set()
         self.timer = QTimer(self, interval=5000)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
@@ -321,6 +322,10 @@ class ReceptionWindow(QWidget):
                 for w, minutes in zip(walk_ins, waited, strict=True)
             ],
         )
+        for w in walk_ins:  # the log says when reception first saw each visitor
+            if w.ticket not in self._listed:
+                self._listed.add(w.ticket)
+                self.log.write("listed", site=self.site.code, ticket=w.ticket, service=w.service)
         late_greet = []
         for row, (w, minutes) in enumerate(zip(walk_ins, waited, strict=True)):
             if minutes > targets.serve_minutes:

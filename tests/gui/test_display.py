@@ -1,0 +1,55 @@
+"""The call-forward display: calls shown big and announced in order, none dropped."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from itertools import pairwise
+from pathlib import Path
+
+from reception.display import build_display
+from shared.eventlog import EventLog, read_events
+from shared.notices import Notices
+from shared.office import Office
+from shared.store import Database
+
+SHOTS = Path(__file__).resolve().parent.parent / "screenshots" / "display"
+
+
+def test_calls_in_quick_succession_are_all_announced_in_order(qtbot, sqlite_url, tmp_path) -> None:
+    office = Office(Database(sqlite_url))
+    office.ensure_default_sites()
+    for _ in range(4):
+        office.checkin("bootle", "council-tax")
+    Notices(office.db).set_delay("bootle", "Two advisers are on training", 30)
+    log = EventLog("display", tmp_path)
+    window, presenter, notifier = build_display(
+        office, "bootle", log=log, cache=tmp_path / "cache", mode="chime", full_screen=False
+    )
+    window.resize(1920, 1080)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        for desk in ("Desk 1", "Desk 2", "Desk 6", "Desk 8"):  # four calls at once
+            office.call_next("bootle", desk)
+        qtbot.waitUntil(lambda: window.current.text().startswith("C004"), timeout=5000)
+        assert window.current.text() == "C004 → Desk 8"
+        assert [h.text() for h in window.history[:3]] == [
+            "C003\nDesk 6",
+            "C002\nDesk 2",
+            "C001\nDesk 1",
+        ]
+        assert "Two advisers are on training" in presenter.ticker_text()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(SHOTS / "display.png"))
+        qtbot.waitUntil(window.announcer.idle, timeout=15_000)
+        announced = [e for e in read_events(log.path) if e["event"] == "announced"]
+        assert [e["ticket"] for e in announced] == ["C001", "C002", "C003", "C004"]
+        starts = [datetime.fromisoformat(e["at"]) for e in announced]
+        gaps = [(b - a).total_seconds() for a, b in pairwise(starts)]
+        assert min(gaps) >= announced[0]["seconds"] * 0.9  # never cut off by the next
+        assert all(Path(e["wav"]).exists() for e in announced)
+        office.recall("bootle", desk="Desk 1")
+        qtbot.waitUntil(lambda: window.current.text() == "C001 → Desk 1", timeout=5000)
+    finally:
+        notifier.close()
+        office.db.dispose()
