@@ -685,6 +685,8 @@ class KioskWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.may_close:
             QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
+            for timer in (self.idle, self.countdown, self.done_timer, self.printer_check):
+                timer.stop()
             event.accept()
         else:
             event.ignore()

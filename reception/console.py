@@ -301,7 +301,23 @@ class ReceptionWindow(QWidget):
 
     # -- showing ------------------------------------------------------------------------------
 
+    def closeEvent(self, event: Any) -> None:
+        self.timer.stop()
+        super().closeEvent(event)
+
     def refresh(self, _site: str = "") -> None:
+        """Redraw from the database; when it cannot be reached, say so and keep trying."""
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            self._refresh()
+        except OperationalError:
+            self.alerts.setText(
+                "OFFLINE: the database cannot be reached. Retrying every 5 seconds."
+            )
+            self.alerts.setStyleSheet("")
+
+    def _refresh(self) -> None:
         now = self.clock()
         targets = self.site.targets
         waiting = self.office.waiting(self.site.code)

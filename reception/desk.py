@@ -250,7 +250,20 @@ class DeskWindow(QWidget):
 
     # -- showing -------------------------------------------------------------------------------
 
+    def closeEvent(self, event: Any) -> None:
+        self.tick.stop()
+        super().closeEvent(event)
+
     def refresh(self) -> None:
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            self._refresh()
+        except OperationalError:
+            self.error.setText("OFFLINE: the database cannot be reached. Retrying.")
+            self.error.setVisible(True)
+
+    def _refresh(self) -> None:
         if self.stack.currentIndex() == 0:
             return
         self.heading.setText(f"<b>{self.desk.name}</b> — {self.staff_name}")

@@ -48,6 +48,14 @@ class DisplayPresenter(QObject):
         return [Call(r["ticket"], r["desk"], r["recall"], r["event_id"], r["at"]) for r in rows]
 
     def refresh(self, _site: str = "") -> None:
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            self._refresh()
+        except OperationalError:
+            self.ticker_changed.emit("Waiting for the queue to come back online…")
+
+    def _refresh(self) -> None:
         for row in self.office.calls_since(self.site.code, self.last_id):
             self.last_id = row["event_id"]
             self.called.emit(
@@ -166,6 +174,11 @@ class DisplayWindow(QWidget):
             " padding: 12px; font-weight: bold;"
         )
         super().resizeEvent(event)
+
+    def closeEvent(self, event: Any) -> None:
+        for timer in (self.scroll, self.flash_timer, self.presenter.poll):
+            timer.stop()
+        super().closeEvent(event)
 
     def _remember(self, call: Call) -> None:
         self.calls = [c for c in self.calls if c.ticket != call.ticket] + [call]
