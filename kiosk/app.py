@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="ignore the opening hours (trying it out, an out-of-hours event); "
         "reception can still close it",
     )
+    parser.add_argument("--log-dir", help="where the JSON-lines event log goes")
     parser.add_argument("--screenshot", metavar="PNG", help="save the welcome screen and quit")
     return parser
 
@@ -41,6 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from kiosk.window import KioskWindow
     from shared.devices.speech import Speaker
     from shared.domain import DomainError
+    from shared.eventlog import EventLog
     from shared.office import Office
     from shared.store import Database
 
@@ -49,7 +51,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         office = Office(Database(args.db))
         office.ensure_default_sites()
         presenter = KioskPresenter(
-            office, args.site, printer=args.printer, name=args.name, always_open=args.always_open
+            office,
+            args.site,
+            printer=args.printer,
+            name=args.name,
+            always_open=args.always_open,
+            log=EventLog("kiosk" if args.mode == "checkin" else "survey", args.log_dir),
         )
     except DomainError as error:
         print(f"onestop kiosk: error: {error}", file=sys.stderr)

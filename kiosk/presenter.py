@@ -105,8 +105,10 @@ class KioskPresenter(QObject):
         name: str = "Kiosk 1",
         clock: Any = None,
         always_open: bool = False,
+        log: Any = None,
     ) -> None:
         super().__init__()
+        self.log = log  # an EventLog, or None
         self.always_open = always_open  # ignore the opening hours (reception can still close)
         self.clock = clock  # returns an aware datetime; None: this PC's clock
         self.office = office
@@ -165,12 +167,30 @@ class KioskPresenter(QObject):
         except DomainError as error:
             self.refused.emit("error", str(error))
             return
+        if self.log is not None:
+            self.log.write(
+                "checked_in",
+                site=self.site.code,
+                ticket=result.ticket,
+                service=result.service,
+                ahead=result.ahead,
+                estimated_wait_minutes=result.estimated_wait_minutes,
+            )
         self.issued.emit(result.as_json())
         self.pool.start(
             _PrintJob(self, self.site, result, self.notice(), dict(self.labels), self.language)
         )
 
     def _after_print(self, ticket: str, outcome: dict[str, Any]) -> None:
+        if ticket and self.log is not None:
+            self.log.write(
+                "ticket_printed" if outcome["printed"] else "ticket_not_printed",
+                site=self.site.code,
+                ticket=ticket,
+                printer=outcome.get("printer"),
+                preview=outcome.get("preview"),
+                error=outcome.get("error"),
+            )
         if outcome["printed"]:
             if not self.printer_ok:
                 self.notices.resolve(self.site.code, kind="printer", source=self.name)

@@ -69,13 +69,14 @@ def display_main(argv: Sequence[str] | None = None) -> int:
         from reception.display import build_display
         from shared.store.db import data_dir
 
+        settings = office.site(args.site).display
         window, presenter, notifier = build_display(
             office,
             args.site,
             log=log,
             cache=data_dir() / "announcements",
-            mode=args.mode,
-            language=args.language,
+            mode=args.mode or settings.announce,
+            language=args.language or settings.language,
             full_screen=not args.windowed,
         )
         return window, (presenter, notifier)

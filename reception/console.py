@@ -114,7 +114,7 @@ class ReceptionWindow(QWidget):
 
         self.appointments = self._table(["Time", "Reference", "Service", "Status"])
         self.appointments.setObjectName("appointments")
-        left.addWidget(QLabel("<b>Appointments</b> (today, by time)"))
+        left.addWidget(QLabel("<b>Appointments</b> (today and later, by time)"))
         left.addWidget(self.appointments, 2)
         book = QHBoxLayout()
         self.book_service = self._services_combo("book_service")
@@ -126,6 +126,7 @@ class ReceptionWindow(QWidget):
         book.addWidget(self.book_at)
         book.addWidget(self.book_ref)
         book.addWidget(self._button("Book", self.book, "book"))
+        book.addWidget(self._button("Change booking", self.change_booking, "change_booking"))
         book.addWidget(self._button("Cancel booking", self.cancel_booking, "cancel_booking"))
         book.addWidget(self._button("Arrived", self.arrived, "arrived"))
         left.addLayout(book)
@@ -271,6 +272,16 @@ class ReceptionWindow(QWidget):
         )
         self.book_ref.clear()
 
+    def change_booking(self) -> None:
+        """The selected booking takes the service and time set above."""
+        local = self.book_at.dateTime().toPython().replace(tzinfo=self.zone)
+        self.office.change_appointment(
+            self.site.code,
+            self._selected(self.appointments),
+            service=self.book_service.currentData(),
+            at=local,
+        )
+
     def cancel_booking(self) -> None:
         self.office.cancel_appointment(self.site.code, self._selected(self.appointments))
 
@@ -352,11 +363,16 @@ class ReceptionWindow(QWidget):
                 late_greet.append(w.ticket)
 
         today = now.astimezone(self.zone).date()
-        appointments = self.office.appointments(self.site.code, today, today)
+        appointments = self.office.appointments(self.site.code)  # today and later
+
+        def when(local: str) -> str:
+            day, clock = local.split()
+            return clock if day == today.isoformat() else f"{day[8:10]}/{day[5:7]} {clock}"
+
         self._fill(
             self.appointments,
             [
-                [a["local_time"][-5:], a["ref"], self.site.service(a["service"]).name, a["status"]]
+                [when(a["local_time"]), a["ref"], self.site.service(a["service"]).name, a["status"]]
                 for a in appointments
             ],
         )

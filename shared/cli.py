@@ -205,6 +205,14 @@ def build_parser() -> Parser:
     imp.add_argument("file")
     imp.add_argument("--site", help="site for rows without a site column")
     imp.set_defaults(handler=cmd_appointment_import)
+    change = appt_verbs.add_parser(
+        "change", help="move a booking (time and/or service)", parents=[common]
+    )
+    change.add_argument("ref")
+    site_arg(change)
+    change.add_argument("--service")
+    change.add_argument("--at", type=_aware_time, help="ISO 8601 with offset")
+    change.set_defaults(handler=cmd_appointment_change)
     cancel = appt_verbs.add_parser("cancel", help="cancel a booking", parents=[common])
     cancel.add_argument("ref")
     site_arg(cancel)
@@ -633,6 +641,15 @@ def cmd_appointment_list(args: argparse.Namespace) -> None:
 def cmd_appointment_import(args: argparse.Namespace) -> None:
     count = _office(args).import_appointments(args.file, args.site)
     _emit(args, {"imported": count}, f"imported {count} appointments")
+
+
+def cmd_appointment_change(args: argparse.Namespace) -> None:
+    from shared.domain import DomainError
+
+    if not args.service and not args.at:
+        raise DomainError("say what changes: --service and/or --at")
+    row = _office(args).change_appointment(args.site, args.ref, service=args.service, at=args.at)
+    _emit(args, row, f"{row['ref']}: {row['service']} at {row['local_time']}")
 
 
 def cmd_appointment_cancel(args: argparse.Namespace) -> None:

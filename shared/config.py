@@ -21,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shared.domain import Desk, DomainError, OpeningHours, Service, Site, Targets
-from shared.domain.model import CODE, LETTER, WEEKDAYS, KioskOptions, TicketOptions
+from shared.domain.model import CODE, LETTER, WEEKDAYS, DisplayOptions, KioskOptions, TicketOptions
 from shared.domain.policy import CLASSES
 
 SITES_DIR = Path(__file__).resolve().parent.parent / "resources" / "sites"
@@ -194,7 +194,17 @@ SERVICE_KEYS = (
 )
 ICONS_DIR = Path(__file__).resolve().parent.parent / "resources" / "icons"
 DESK_KEYS = ("name", "services")
-TOP_KEYS = ("site", "targets", "queue", "opening_hours", "tickets", "kiosk", "services", "desks")
+TOP_KEYS = (
+    "site",
+    "targets",
+    "queue",
+    "opening_hours",
+    "tickets",
+    "kiosk",
+    "display",
+    "services",
+    "desks",
+)
 TICKET_KEYS = ("printer", "profile", "paper_mm", "ask_status", "qr_url", "footer")
 KIOSK_KEYS = ("idle_seconds", "languages", "supervisor_pin_sha256")
 LANGUAGES = ("en", "pl", "ar")
@@ -358,6 +368,7 @@ def parse_site(text: str, path: str = "<string>") -> Site:
             queue_order=order,
             tickets=tickets,
             kiosk=kiosk,
+            display=_display(check, data),
             address=site.get("address", "") if isinstance(site.get("address", ""), str) else "",
         )
     except DomainError as error:
@@ -425,3 +436,17 @@ def _devices(check: Checker, data: dict[str, Any]) -> tuple[TicketOptions, Kiosk
     if not isinstance(pin, str) or (pin and not re.fullmatch(r"[0-9a-f]{64}", pin)):
         raise check.fail("kiosk.supervisor_pin_sha256", "expected 64 lower-case hex digits")
     return tickets, KioskOptions(idle_seconds=idle, languages=languages, supervisor_pin_sha256=pin)
+
+
+def _display(check: Checker, data: dict[str, Any]) -> DisplayOptions:
+    table = check.table(data, "display", required=False)
+    check.known(table, "display", ("announce", "language"))
+    announce = check.string(table, "display", "announce", "voice")
+    if announce not in ("voice", "chime", "silent"):
+        raise check.fail(
+            "display.announce", f'expected "voice", "chime" or "silent", got "{announce}"'
+        )
+    language = check.string(table, "display", "language", "en")
+    if language not in ("en", "pl"):
+        raise check.fail("display.language", f'expected "en" or "pl", got "{language}"')
+    return DisplayOptions(announce=announce, language=language)

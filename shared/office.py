@@ -600,6 +600,34 @@ class Office:
             )
         return row
 
+    def change_appointment(
+        self, site: str, booking: str, *, service: str | None = None, at: datetime | None = None
+    ) -> dict[str, Any]:
+        """Move a booking to another time and/or service (only while it is booked)."""
+        if at is not None and at.tzinfo is None:
+            raise DomainError("an appointment time needs its offset")
+        with self.db.transaction() as tx:
+            site_ref = repo.get_site(tx, site)
+            wanted = booking.strip().upper()
+            row = tx.conn.execute(
+                select(appointment_t).where(
+                    appointment_t.c.site_id == site_ref.id, appointment_t.c.ref == wanted
+                )
+            ).first()
+            if row is None:
+                raise NotFound(f"no appointment {wanted} at {site_ref.code}")
+            if row.status != "booked":
+                raise DomainError(f"appointment {wanted} is {row.status}: it cannot be changed")
+            code = site_ref.site.service(service.strip().lower()).code if service else row.service
+            moment = at or row.at
+            tx.conn.execute(
+                update(appointment_t)
+                .where(appointment_t.c.id == row.id)
+                .values(service=code, at=moment)
+            )
+            repo.changed(tx, site_ref)
+            return _appointment_json(site_ref, row.ref, code, moment, "booked")
+
     def cancel_appointment(self, site: str, booking: str) -> dict[str, Any]:
         with self.db.transaction() as tx:
             site_ref = repo.get_site(tx, site)

@@ -114,6 +114,12 @@ class KioskOptions:
 
 
 @dataclass(frozen=True)
+class DisplayOptions:
+    announce: str = "voice"  # voice | chime | silent
+    language: str = "en"  # the announcements' language: en | pl
+
+
+@dataclass(frozen=True)
 class Site:
     """One One Stop Shop."""
 
@@ -130,6 +136,7 @@ class Site:
     address: str = ""
     tickets: TicketOptions = TicketOptions()
     kiosk: KioskOptions = KioskOptions()
+    display: DisplayOptions = DisplayOptions()
 
     def __post_init__(self) -> None:
         if not CODE.match(self.code):

@@ -24,7 +24,11 @@ def kiosk(url: str, log_dir: str) -> None:
 
     app = QApplication([])
     office = Office(Database(url))
-    presenter = KioskPresenter(office, "bootle", printer="preview", always_open=True)
+    from shared.eventlog import EventLog
+
+    presenter = KioskPresenter(
+        office, "bootle", printer="preview", always_open=True, log=EventLog("kiosk", log_dir)
+    )
     window = KioskWindow(presenter, kiosk_mode=False)
     window.resize(1920, 1080)
     window.show()

@@ -85,6 +85,8 @@ def test_a_visit_across_all_four_apps(db_url: str, tmp_path: Path) -> None:
         time.sleep(1)
         ticket = driver("kiosk", db_url, str(logs))
         assert ticket == "Y001"
+        wait_for(logs / "kiosk.jsonl", "checked_in", ticket)
+        wait_for(logs / "kiosk.jsonl", "ticket_printed", ticket)
         wait_for(logs / "reception.jsonl", "listed", ticket)
         called = driver("desk", db_url, str(logs), "Desk 5")
         assert called == ticket

@@ -115,6 +115,16 @@ def test_appointments_booked_listed_arrived_and_cancelled(qtbot, office, tmp_pat
     press(qtbot, window, "book")
     refs = [window.appointments.item(r, 1).text() for r in range(window.appointments.rowCount())]
     assert refs == ["BK-100", "BK-200"]
+    window.book_service.setCurrentIndex(window.book_service.findData("housing-benefit"))
+    window.book_at.setDateTime(QDateTime.currentDateTime().addSecs(600))
+    window.appointments.selectRow(0)
+    press(qtbot, window, "change_booking")
+    moved = office.appointments("bootle")[0]
+    assert (moved["ref"], moved["service"]) == ("BK-100", "housing-benefit")
+    window.book_at.setDateTime(QDateTime.currentDateTime().addDays(2))
+    window.book_ref.setText("BK-300")
+    press(qtbot, window, "book")
+    assert window.appointments.rowCount() == 3 and "/" in window.appointments.item(2, 0).text()
     window.appointments.selectRow(0)
     press(qtbot, window, "arrived")
     window.appointments.selectRow(1)
@@ -122,4 +132,4 @@ def test_appointments_booked_listed_arrived_and_cancelled(qtbot, office, tmp_pat
     statuses = [
         window.appointments.item(r, 3).text() for r in range(window.appointments.rowCount())
     ]
-    assert statuses == ["arrived", "cancelled"]
+    assert statuses == ["arrived", "cancelled", "booked"]

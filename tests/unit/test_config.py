@@ -168,3 +168,10 @@ def test_a_desk_number_means_the_desk_of_that_number() -> None:
     assert site.desk("1").name == "Desk 1"
     assert site.desk("desk 4").name == "Desk 4"
     assert site.desk("Interview Room 1").name == "Interview Room 1"
+
+
+def test_display_settings() -> None:
+    site = parse_site(BOOTLE, "bootle.toml")
+    assert (site.display.announce, site.display.language) == ("voice", "en")
+    with pytest.raises(ConfigError, match='display.announce: expected "voice", "chime" or "silent"'):
+        parse_site(swap('announce = "voice"', 'announce = "loud"'), "x.toml")
