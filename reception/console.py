@@ -100,7 +100,16 @@ class ReceptionWindow(QWidget):
 
         self.waiting = self._table(["Ticket", "Service", "Waiting", "Needs", "State"])
         self.waiting.setObjectName("waiting")
-        left.addWidget(QLabel("<b>Waiting</b> (walk-ins, in calling order)"))
+        heading = QHBoxLayout()
+        heading.addWidget(QLabel("<b>Waiting</b> (walk-ins, in calling order)"), 1)
+        self.service_filter = QComboBox()
+        self.service_filter.setObjectName("service_filter")
+        self.service_filter.addItem("All services", "")
+        for service in self.site.services:
+            self.service_filter.addItem(service.name, service.code)
+        self.service_filter.currentIndexChanged.connect(lambda _index: self.refresh())
+        heading.addWidget(self.service_filter)
+        left.addLayout(heading)
         left.addWidget(self.waiting, 3)
         actions = QHBoxLayout()
         actions.addWidget(self._button("Greet", self.greet, "greet"))
@@ -332,7 +341,10 @@ class ReceptionWindow(QWidget):
         now = self.clock()
         targets = self.site.targets
         waiting = self.office.waiting(self.site.code)
-        walk_ins = [w for w in waiting if not w.appointment_at]
+        chosen = self.service_filter.currentData()
+        walk_ins = [
+            w for w in waiting if not w.appointment_at and (not chosen or w.service == chosen)
+        ]
         waited = [
             (now - datetime.fromisoformat(w.arrived_at)).total_seconds() / 60 for w in walk_ins
         ]

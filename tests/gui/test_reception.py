@@ -74,6 +74,11 @@ def test_reception_sees_greets_adds_and_is_alerted(qtbot, office, tmp_path) -> N
     SHOTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(SHOTS / "reception.png"))
 
+    window.service_filter.setCurrentIndex(window.service_filter.findData("parking"))
+    assert [window.waiting.item(r, 0).text() for r in range(window.waiting.rowCount())] == [
+        second.ticket
+    ]
+    window.service_filter.setCurrentIndex(0)
     window.waiting.selectRow(row_of(window.waiting, first.ticket))
     press(qtbot, window, "greet")
     assert office.visit("bootle", first.ticket).greeted_at is not None

@@ -173,5 +173,7 @@ def test_a_desk_number_means_the_desk_of_that_number() -> None:
 def test_display_settings() -> None:
     site = parse_site(BOOTLE, "bootle.toml")
     assert (site.display.announce, site.display.language) == ("voice", "en")
-    with pytest.raises(ConfigError, match='display.announce: expected "voice", "chime" or "silent"'):
+    with pytest.raises(
+        ConfigError, match=r'display\.announce: expected "voice", "chime" or "silent"'
+    ):
         parse_site(swap('announce = "voice"', 'announce = "loud"'), "x.toml")
