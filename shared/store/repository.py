@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, insert, or_, select, text, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -126,6 +127,7 @@ def _columns(visit: Visit, site: Site) -> dict[str, Any]:
         "rank_class": key.klass,
         "rank_at": key.at,
         "callable_at": callable_from(visit, policy),
+        "arrived_hour": visit.arrived_at.astimezone(ZoneInfo(site.timezone)).hour,
     }
 
 

@@ -89,6 +89,7 @@ class VisitRow(SQLModel, table=True):
             postgresql_where=text(WAITING_SQL),
         ),
         Index("ix_visit_site_arrived", "site_id", "arrived_at"),
+        Index("ix_visit_site_day", "site_id", "ticket_day"),
         Index(
             "ix_visit_site_desk_active",
             "site_id",
@@ -124,6 +125,9 @@ class VisitRow(SQLModel, table=True):
     rank_class: int = Field(default=0)
     rank_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     callable_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    # The site's local hour of arrival (0-23), kept so reports group by hour in SQL on
+    # every database (SQLite has no time zones).
+    arrived_hour: int | None = Field(default=None)
 
 
 class VisitEvent(SQLModel, table=True):
