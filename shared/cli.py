@@ -223,6 +223,28 @@ def build_parser() -> Parser:
     verbs.add_parser("desk", help="a CSA's desk console: onestop desk --help")
     verbs.add_parser("reception", help="the reception console: onestop reception --help")
 
+    report = verbs.add_parser("report", help="the charter figures for a period", parents=[common])
+    which = report.add_mutually_exclusive_group(required=True)
+    which.add_argument("--site")
+    which.add_argument("--all-sites", action="store_true")
+    when = report.add_mutually_exclusive_group(required=True)
+    when.add_argument("--quarter", help="e.g. 2025-Q3 (1 July to 30 September)")
+    when.add_argument("--from", dest="start", type=_date, help="first day, YYYY-MM-DD")
+    report.add_argument("--to", dest="end", type=_date, help="last day (with --from)")
+    report.add_argument("--format", choices=["text", "json", "csv", "md", "html"], default=None)
+    report.add_argument("--out", help="write to this file instead of the screen")
+    report.set_defaults(handler=cmd_report)
+
+    imports = verbs.add_parser("import", help="bring in old records", parents=[common])
+    import_verbs = imports.add_subparsers(dest="import_verb", metavar="WHAT", parser_class=Parser)
+    import_verbs.required = True
+    visits_import = import_verbs.add_parser(
+        "visits", help="visits from a CSV (all or nothing unless --skip-bad)", parents=[common]
+    )
+    visits_import.add_argument("file")
+    visits_import.add_argument("--skip-bad", action="store_true", help="import the good rows")
+    visits_import.set_defaults(handler=cmd_import_visits)
+
     staff = verbs.add_parser("staff", help="staff who sign in at desks", parents=[common])
     staff_verbs = staff.add_subparsers(dest="staff_verb", metavar="ACTION", parser_class=Parser)
     staff_verbs.required = True
@@ -655,6 +677,51 @@ def cmd_appointment_change(args: argparse.Namespace) -> None:
 def cmd_appointment_cancel(args: argparse.Namespace) -> None:
     row = _office(args).cancel_appointment(args.site, args.ref)
     _emit(args, row, f"cancelled {row['ref']}")
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from shared.domain import DomainError
+    from shared.reports import render
+    from shared.reports.kpis import Period, compute, site_names
+
+    if args.quarter:
+        if args.end:
+            raise DomainError("--to goes with --from, not with --quarter")
+        period = Period.quarter(args.quarter)
+    else:
+        if args.end is None:
+            raise DomainError("--from needs --to")
+        period = Period(args.start, args.end)
+    office = _office(args)
+    report = compute(office.db, None if args.all_sites else [args.site], period)
+    chosen = args.format or ("json" if getattr(args, "json", False) else "text")
+    names = site_names(office.db)
+    text = {
+        "json": lambda: render.as_json(report),
+        "text": lambda: render.as_text(report),
+        "csv": lambda: render.as_csv(report),
+        "md": lambda: render.as_markdown(report, names),
+        "html": lambda: render.as_html(report, names),
+    }[chosen]()
+    if args.out:
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise DomainError(f"cannot write {args.out}: {error.strerror}") from None
+        print(f"wrote {args.out}")
+    else:
+        print(text)
+
+
+def cmd_import_visits(args: argparse.Namespace) -> None:
+    from shared.reports.history import import_visits
+
+    result = import_visits(_office(args).db, args.file, skip_bad=args.skip_bad)
+    lines = [f"imported {result.imported} visits ({result.surveys} survey answers)"]
+    lines += [f"  skipped line {line}: {reason}" for line, reason in result.bad]
+    _emit(args, result.as_json(), "\n".join(lines))
 
 
 def cmd_staff_add(args: argparse.Namespace) -> None:

@@ -1,0 +1,247 @@
+"""`onestop import visits FILE.csv`: a council's old records, in one go or not at all.
+
+Columns: site, service, ticket, arrived_at, greeted_at, called_at, finished_at,
+desk, appointment_at, outcome, survey_resolved, survey_csa, survey_overall,
+survey_fair, survey_comment. Times are ISO 8601 with an offset; an empty cell
+means it did not happen. A bad row is reported with its line number and the
+reason; by default nothing is imported then (`skip_bad` imports the good rows).
+
+What a row becomes:
+- called and finished (with an outcome, or none: "not recorded") → finished;
+- outcome `no_show` → no-show at the call; outcome `left`, or never called → left
+  before being called (its end is the finish time, else the arrival);
+- survey cells → a survey response linked to the visit.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from shared.domain import DomainError, Outcome, OutcomeKind, State, Visit
+from shared.domain.tickets import normalise_ticket, ticket_day
+from shared.store import repository as repo
+from shared.store.db import Database, Tx
+from shared.store.tables import survey_t, visit_t
+
+COLUMNS = (
+    "site",
+    "service",
+    "ticket",
+    "arrived_at",
+    "greeted_at",
+    "called_at",
+    "finished_at",
+    "desk",
+    "appointment_at",
+    "outcome",
+    "survey_resolved",
+    "survey_csa",
+    "survey_overall",
+    "survey_fair",
+    "survey_comment",
+)
+YES = {"yes", "y", "true", "1"}
+NO = {"no", "n", "false", "0"}
+SCALE_WORDS = {
+    "very satisfied": 5,
+    "fairly satisfied": 4,
+    "neither": 3,
+    "neither satisfied nor dissatisfied": 3,
+    "fairly dissatisfied": 2,
+    "very dissatisfied": 1,
+}
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    surveys: int = 0
+    bad: list[tuple[int, str]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "imported": self.imported,
+            "surveys": self.surveys,
+            "skipped": [{"line": n, "reason": r} for n, r in self.bad],
+        }
+
+
+def _time(record: dict[str, str], name: str) -> datetime | None:
+    value = record.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise DomainError(f"{name} {value!r} is not an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        raise DomainError(f"{name} {value!r} has no UTC offset")
+    return moment
+
+
+def _yes_no(record: dict[str, str], name: str) -> bool | None:
+    value = record.get(name, "").strip().lower()
+    if not value:
+        return None
+    if value in YES:
+        return True
+    if value in NO:
+        return False
+    raise DomainError(f"{name} {value!r}: expected yes or no")
+
+
+def _scale(record: dict[str, str], name: str) -> int | None:
+    value = record.get(name, "").strip().lower()
+    if not value:
+        return None
+    if value in SCALE_WORDS:
+        return SCALE_WORDS[value]
+    if value.isdigit() and 1 <= int(value) <= 5:
+        return int(value)
+    raise DomainError(f"{name} {value!r}: expected 1 to 5 or very/fairly satisfied ... ")
+
+
+def _visit(tx: Tx, record: dict[str, str]) -> tuple[repo.SiteRef, Visit, Any]:
+    ref = repo.get_site(tx, record.get("site", "").strip())
+    site = ref.site
+    service = site.service(record.get("service", "").strip().lower())
+    arrived = _time(record, "arrived_at")
+    if arrived is None:
+        raise DomainError("arrived_at is required")
+    greeted, called, finished = (
+        _time(record, n) for n in ("greeted_at", "called_at", "finished_at")
+    )
+    appointment_at = _time(record, "appointment_at")
+    for name, moment in (("greeted_at", greeted), ("called_at", called), ("finished_at", finished)):
+        if moment is not None and moment < arrived:
+            raise DomainError(f"{name} is before arrived_at")
+    if called is not None and finished is not None and finished < called:
+        raise DomainError("finished_at is before called_at")
+    ticket = normalise_ticket(record.get("ticket", "") or "")
+    desk = record.get("desk", "").strip() or None
+    if desk is not None:
+        desk = site.desk(desk).name
+    outcome_text = record.get("outcome", "").strip().lower().replace("-", "_")
+    visit = Visit(
+        site=site.code,
+        service=service.code,
+        ticket=ticket,
+        arrived_at=arrived,
+        appointment_at=appointment_at,
+    )
+    visit.greeted_at = (
+        min(m for m in (greeted, called) if m is not None) if (greeted or called) else None
+    )
+    if called is not None:
+        visit.first_called_at = visit.called_at = called
+        visit.call_count = 1
+        visit.desk = desk
+    if outcome_text == "left" or called is None:
+        if outcome_text not in ("", "left"):
+            raise DomainError(f"outcome {outcome_text!r} for a visit never called")
+        visit.state = State.LEFT
+        visit.ended_at = finished or arrived
+    elif outcome_text == "no_show":
+        visit.state = State.NO_SHOW
+        visit.ended_at = finished or called
+    elif finished is not None:
+        visit.serving_at = called
+        visit.ended_at = finished
+        visit.state = State.FINISHED
+        visit.outcome = (
+            Outcome.parse(outcome_text, "imported")
+            if outcome_text
+            else Outcome(OutcomeKind.NOT_RECORDED)
+        )
+    else:
+        raise DomainError("called but neither finished nor a no-show")
+    return ref, visit, ticket_day(arrived, site.timezone)
+
+
+def import_visits(db: Database, path: str | Path, *, skip_bad: bool = False) -> ImportReport:
+    path = Path(path)
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as error:
+        raise DomainError(f"cannot read {path}: {error.strerror}") from None
+    report = ImportReport()
+    with handle, db.transaction() as tx:
+        reader = csv.DictReader(handle)
+        names = [n.strip().lower() for n in (reader.fieldnames or [])]
+        missing = [c for c in ("site", "service", "ticket", "arrived_at") if c not in names]
+        unknown = [n for n in names if n not in COLUMNS]
+        if missing or unknown:
+            problem = (
+                f"missing column(s) {', '.join(missing)}"
+                if missing
+                else f"unknown column(s) {', '.join(unknown)}"
+            )
+            raise DomainError(f"{path}, line 1: {problem} (expected {', '.join(COLUMNS)})")
+        reader.fieldnames = names
+        seen: set[tuple[int, Any, str]] = set()
+        changed_sites: dict[int, repo.SiteRef] = {}
+        for record in reader:
+            line = reader.line_num
+            cells = {k: (v or "").strip() for k, v in record.items() if k}
+            try:
+                with tx.conn.begin_nested():
+                    ref, visit, day = _visit(tx, cells)
+                    key = (ref.id, day, visit.ticket)
+                    clash = (
+                        key in seen
+                        or tx.conn.execute(
+                            select(visit_t.c.id).where(
+                                visit_t.c.site_id == ref.id,
+                                visit_t.c.ticket_day == day,
+                                visit_t.c.ticket == visit.ticket,
+                            )
+                        ).first()
+                    )
+                    if clash:
+                        raise DomainError(
+                            f"ticket {visit.ticket} is already used at {ref.code} on {day}"
+                        )
+                    answers = {
+                        "resolved": _yes_no(cells, "survey_resolved"),
+                        "csa": _scale(cells, "survey_csa"),
+                        "overall": _scale(cells, "survey_overall"),
+                        "fair": _yes_no(cells, "survey_fair"),
+                    }
+                    columns = repo._columns(visit, ref.site)
+                    visit_id = tx.conn.execute(
+                        insert(visit_t)
+                        .values(site_id=ref.id, ticket=visit.ticket, ticket_day=day, **columns)
+                        .returning(visit_t.c.id)
+                    ).scalar_one()
+                    comment = cells.get("survey_comment") or None
+                    if any(v is not None for v in answers.values()) or comment:
+                        tx.conn.execute(
+                            insert(survey_t).values(
+                                site_id=ref.id,
+                                visit_id=visit_id,
+                                answered_at=visit.ended_at or visit.arrived_at,
+                                comment=comment,
+                                language="en",
+                                **answers,
+                            )
+                        )
+                        report.surveys += 1
+                    seen.add(key)
+                    changed_sites[ref.id] = ref
+                    report.imported += 1
+            except DomainError as error:
+                if not skip_bad:
+                    raise DomainError(
+                        f"{path}, line {line}: {error}; nothing was imported"
+                    ) from None
+                report.bad.append((line, str(error)))
+        for ref in changed_sites.values():
+            repo.rebuild_counts(tx, ref.id)
+            repo.changed(tx, ref)
+    return report

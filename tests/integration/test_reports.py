@@ -1,0 +1,200 @@
+"""Reports against a history whose figures were worked out by hand (see the comments)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shared.domain import DomainError
+from shared.office import Office
+from shared.reports.history import import_visits
+from shared.reports.kpis import Period, compute
+from shared.store import Database
+
+ONESTOP = str(Path(sys.executable).with_name("onestop"))
+HEADER = (
+    "site,service,ticket,arrived_at,greeted_at,called_at,finished_at,desk,appointment_at,"
+    "outcome,survey_resolved,survey_csa,survey_overall,survey_fair,survey_comment\n"
+)
+# Bootle, Q3 2025 (BST, +01:00). Waits of the called: 10, 20, 5, 4, 6 minutes.
+ROWS = [
+    # 1: greeted after 1 min, called after 10, resolved; survey yes/5/4/yes with a comment
+    "bootle,council-tax,C001,2025-07-01T09:00:00+01:00,2025-07-01T09:01:00+01:00,"
+    "2025-07-01T09:10:00+01:00,2025-07-01T09:20:00+01:00,Desk 1,,resolved,yes,5,4,yes,Very helpful",
+    # 2: 12:30 arrival, greeted after 4 (late), called after 20 (late), avoidable; survey no/3/2/yes
+    "bootle,council-tax,C002,2025-07-01T12:30:00+01:00,2025-07-01T12:34:00+01:00,"
+    "2025-07-01T12:50:00+01:00,2025-07-01T13:00:00+01:00,Desk 2,,avoidable,no,3,2,yes,",
+    # 3: 13:10 arrival, not greeted, called after 5 (greeted by the call: late), no-show
+    "bootle,parking,P001,2025-07-02T13:10:00+01:00,,2025-07-02T13:15:00+01:00,,Desk 5,,no_show,,,,,",
+    # 4: never called: left before being called
+    "bootle,housing,K001,2025-08-15T10:00:00+01:00,,,,,,,,,,,",
+    # 5: appointment at 11:00, arrived on time, called after 4: on time; survey csa 'very satisfied'
+    "bootle,housing-benefit,H001,2025-09-10T11:00:00+01:00,2025-09-10T11:00:30+01:00,"
+    "2025-09-10T11:04:00+01:00,2025-09-10T11:30:00+01:00,Desk 3,2025-09-10T11:00:00+01:00,"
+    "resolved,,very satisfied,,,",
+    # 6: appointment at 11:00, came at 11:20, called 11:26: 6 min after arrival > 5 grace: late
+    "bootle,housing-benefit,H002,2025-09-10T11:20:00+01:00,2025-09-10T11:21:00+01:00,"
+    "2025-09-10T11:26:00+01:00,2025-09-10T11:40:00+01:00,Desk 3,2025-09-10T11:00:00+01:00,"
+    "referred,,,,,",
+    # 7: 30 June: the quarter before
+    "bootle,council-tax,C001,2025-06-30T10:00:00+01:00,,2025-06-30T10:05:00+01:00,"
+    "2025-06-30T10:15:00+01:00,Desk 1,,resolved,,,,,",
+    # 8: clocks go back on 26 October: 01:50 BST (00:50Z) to 01:10 GMT (01:10Z) is 20 minutes
+    "bootle,council-tax,C001,2025-10-26T01:50:00+01:00,,2025-10-26T01:10:00+00:00,"
+    "2025-10-26T01:30:00+00:00,Desk 1,,resolved,,,,,",
+    # 9: Southport in Q3, no survey answers: called after 12, resolved
+    "southport,council-tax,C001,2025-07-03T10:00:00+01:00,2025-07-03T10:01:00+01:00,"
+    "2025-07-03T10:12:00+01:00,2025-07-03T10:30:00+01:00,Desk 1,,resolved,,,,,",
+]
+
+
+@pytest.fixture
+def history(db_url: str, tmp_path: Path):
+    db = Database(db_url)
+    Office(db).ensure_default_sites()
+    path = tmp_path / "history.csv"
+    path.write_text(HEADER + "\n".join(ROWS) + "\n")
+    result = import_visits(db, path)
+    assert (result.imported, result.surveys) == (9, 3)
+    yield db, db_url
+    db.dispose()
+
+
+def test_bootle_q3_figures_match_the_hand_count(history) -> None:
+    db, _ = history
+    r = compute(db, ["bootle"], Period.quarter("2025-Q3"))
+    assert r["visits"] == 6
+    assert r["greet_target_met_pct"] == 50.0  # 1, 5, 6 of 6
+    assert r["serve_target_met_pct"] == 66.7  # 1, 3, 5, 6 of 6
+    assert r["average_wait_minutes"] == 9.0  # (10+20+5+4+6)/5
+    assert r["p90_wait_minutes"] == 16.0  # 10 + 0.6 x (20-10)
+    assert r["average_wait_minutes_12_14"] == 12.5  # (20+5)/2
+    assert r["appointments_on_time_pct"] == 50.0
+    assert r["first_contact_resolution_pct"] == 50.0  # 2 resolved of 4 finished
+    assert r["avoidable_contact_pct"] == 25.0
+    assert (r["no_shows"], r["left_before_called"]) == (1, 1)
+    assert r["visits_by_service"] == {
+        "council-tax": 2,
+        "housing": 1,
+        "housing-benefit": 2,
+        "parking": 1,
+    }
+    assert r["visits_by_hour"] == {"09:00": 1, "10:00": 1, "11:00": 2, "12:00": 1, "13:00": 1}
+    assert r["visits_by_weekday"] == {"Tuesday": 2, "Wednesday": 3, "Friday": 1}
+    assert [m["month"] for m in r["months"]] == ["2025-07", "2025-08", "2025-09"]
+    assert r["months"][0]["visits"] == 3
+    survey = r["survey"]
+    assert survey["responses"] == 3
+    assert survey["resolved_pct"] == 50.0
+    assert survey["csa_satisfied_pct"] == 66.7
+    assert survey["overall_satisfied_pct"] == 50.0
+    assert survey["treated_fairly_pct"] == 100.0
+    assert [c["comment"] for c in survey["comments"]] == ["Very helpful"]
+
+
+def test_both_sites_a_clock_change_an_empty_period_and_no_survey(history) -> None:
+    db, _ = history
+    both = compute(db, None, Period.quarter("2025-Q3"))
+    assert both["visits"] == 7
+    assert both["average_wait_minutes"] == 9.5  # (45+12)/6
+    assert both["survey"]["by_site"]["southport"]["responses"] == 0
+    assert both["survey"]["by_site"]["southport"]["resolved_pct"] is None
+    autumn = compute(db, ["bootle"], Period.quarter("2025-Q4"))
+    assert autumn["visits"] == 1 and autumn["average_wait_minutes"] == 20.0
+    assert autumn["serve_target_met_pct"] == 0.0
+    assert autumn["visits_by_hour"] == {"01:00": 1}
+    empty = compute(db, ["bootle"], Period.quarter("2024-Q1"))
+    assert empty["visits"] == 0
+    assert empty["greet_target_met_pct"] is None and empty["p90_wait_minutes"] is None
+
+
+def test_the_command_reports_json_and_the_charter_statement(history, tmp_path: Path) -> None:
+    _, url = history
+    result = subprocess.run(
+        [ONESTOP, "report", "--all-sites", "--quarter", "2025-Q3", "--format", "json", "--db", url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    for key in (
+        "visits",
+        "greet_target_met_pct",
+        "serve_target_met_pct",
+        "average_wait_minutes",
+        "p90_wait_minutes",
+        "average_wait_minutes_12_14",
+        "appointments_on_time_pct",
+        "first_contact_resolution_pct",
+        "avoidable_contact_pct",
+    ):
+        assert key in data
+    assert set(data["survey"]) >= {
+        "responses",
+        "resolved_pct",
+        "csa_satisfied_pct",
+        "overall_satisfied_pct",
+        "treated_fairly_pct",
+    }
+    md = subprocess.run(
+        [ONESTOP, "report", "--all-sites", "--quarter", "2025-Q3", "--format", "md", "--db", url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    assert (
+        "Between 1st July 2025 – 30th September 2025, the average waiting time to see a CSA, "
+        "across our two One Stop Shop sites, was 10 minutes."
+    ) in md
+    out = tmp_path / "q3.csv"
+    done = subprocess.run(
+        [
+            ONESTOP,
+            "report",
+            "--site",
+            "bootle",
+            "--from",
+            "2025-07-01",
+            "--to",
+            "2025-09-30",
+            "--format",
+            "csv",
+            "--out",
+            str(out),
+            "--db",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and "headline,visits,6" in out.read_text()
+    bad = subprocess.run(
+        [ONESTOP, "report", "--site", "bootle", "--quarter", "2025-Q5", "--db", url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2 and "not a quarter" in bad.stderr
+
+
+def test_a_bad_row_imports_nothing_unless_skipped(db_url: str, tmp_path: Path) -> None:
+    db = Database(db_url)
+    Office(db).ensure_default_sites()
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        HEADER + ROWS[0] + "\n" + "bootle,council-tax,C009,yesterday,,,,,,,,,,,\n" + ROWS[3] + "\n"
+    )
+    with pytest.raises(
+        DomainError, match=r"line 3: arrived_at 'yesterday' is not an ISO 8601 time"
+    ):
+        import_visits(db, path)
+    assert compute(db, None, Period.quarter("2025-Q3"))["visits"] == 0
+    result = import_visits(db, path, skip_bad=True)
+    assert result.imported == 2 and [line for line, _ in result.bad] == [3]
+    db.dispose()
