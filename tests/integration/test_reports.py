@@ -29,7 +29,8 @@ ROWS = [
     "bootle,council-tax,C002,2025-07-01T12:30:00+01:00,2025-07-01T12:34:00+01:00,"
     "2025-07-01T12:50:00+01:00,2025-07-01T13:00:00+01:00,Desk 2,,avoidable,no,3,2,yes,",
     # 3: 13:10 arrival, not greeted, called after 5 (greeted by the call: late), no-show
-    "bootle,parking,P001,2025-07-02T13:10:00+01:00,,2025-07-02T13:15:00+01:00,,Desk 5,,no_show,,,,,",
+    "bootle,parking,P001,2025-07-02T13:10:00+01:00,,2025-07-02T13:15:00+01:00,,Desk 5,,"
+    "no_show,,,,,",
     # 4: never called: left before being called
     "bootle,housing,K001,2025-08-15T10:00:00+01:00,,,,,,,,,,,",
     # 5: appointment at 11:00, arrived on time, called after 4: on time; survey csa 'very satisfied'
