@@ -231,7 +231,9 @@ def build_parser() -> Parser:
     when.add_argument("--quarter", help="e.g. 2025-Q3 (1 July to 30 September)")
     when.add_argument("--from", dest="start", type=_date, help="first day, YYYY-MM-DD")
     report.add_argument("--to", dest="end", type=_date, help="last day (with --from)")
-    report.add_argument("--format", choices=["text", "json", "csv", "md", "html"], default=None)
+    report.add_argument(
+        "--format", choices=["text", "json", "csv", "md", "html", "xlsx", "pdf"], default=None
+    )
     report.add_argument("--out", help="write to this file instead of the screen")
     report.set_defaults(handler=cmd_report)
 
@@ -698,6 +700,18 @@ def cmd_report(args: argparse.Namespace) -> None:
     report = compute(office.db, None if args.all_sites else [args.site], period)
     chosen = args.format or ("json" if getattr(args, "json", False) else "text")
     names = site_names(office.db)
+    if chosen in ("xlsx", "pdf"):
+        from shared.reports import export
+
+        if not args.out:
+            raise DomainError(f"--format {chosen} needs --out FILE")
+        maker = export.to_xlsx if chosen == "xlsx" else export.to_pdf
+        try:
+            maker(report, names, Path(args.out))
+        except OSError as error:
+            raise DomainError(f"cannot write {args.out}: {error.strerror}") from None
+        print(f"wrote {args.out}")
+        return
     text = {
         "json": lambda: render.as_json(report),
         "text": lambda: render.as_text(report),

@@ -216,9 +216,37 @@ def _compute(tx: Tx, refs: list[repo.SiteRef], period: Period) -> dict[str, Any]
     report["visits_by_weekday"] = {
         WEEKDAYS[int(k)]: n for k, n in sorted(_counts(tx, weekday, in_period).items())
     }
+    report["wait_distribution"] = _distribution(
+        tx, wait, and_(in_period, v.first_called_at.is_not(None))
+    )
     report["months"] = _months(tx, refs, in_period, wait, greet_ok, serve_ok)
     report["survey"] = _survey(tx, refs, period)
     return report
+
+
+BANDS = [
+    (0, 2, "0-2 min"),
+    (2, 5, "2-5 min"),
+    (5, 10, "5-10 min"),
+    (10, 15, "10-15 min"),
+    (15, 20, "15-20 min"),
+    (20, 30, "20-30 min"),
+    (30, None, "30 min or more"),
+]
+
+
+def _distribution(tx: Tx, wait: Any, where: Any) -> dict[str, int]:
+    """Waits of the called, in bands (a wait of exactly 15 minutes is in "10-15 min")."""
+    band = case(
+        *[
+            ((wait <= high) if low == 0 else and_(wait > low, wait <= high), label)
+            for low, high, label in BANDS
+            if high is not None
+        ],
+        else_=BANDS[-1][2],
+    )
+    counts = _counts(tx, band, where)
+    return {label: counts.get(label, 0) for _, _, label in BANDS}
 
 
 def _counts(tx: Tx, key: Any, where: Any) -> dict[Any, int]:

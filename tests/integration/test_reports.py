@@ -199,3 +199,42 @@ def test_a_bad_row_imports_nothing_unless_skipped(db_url: str, tmp_path: Path) -
     result = import_visits(db, path, skip_bad=True)
     assert result.imported == 2 and [line for line, _ in result.bad] == [3]
     db.dispose()
+
+
+def test_workbook_and_pdf_exports(history, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from PySide6.QtPdf import QPdfDocument
+
+    _, url = history
+    for kind in ("xlsx", "pdf"):
+        out = tmp_path / f"q3.{kind}"
+        done = subprocess.run(
+            [
+                ONESTOP,
+                "report",
+                "--all-sites",
+                "--quarter",
+                "2025-Q3",
+                "--format",
+                kind,
+                "--out",
+                str(out),
+                "--db",
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+    book = load_workbook(tmp_path / "q3.xlsx")
+    assert book.sheetnames[:3] == ["Headlines", "Survey", "By service"]
+    headlines = {row[0]: row[1] for row in book["Headlines"].iter_rows(min_row=2, values_only=True)}
+    assert headlines["Visits"] == 7 and headlines["Average wait to see a CSA"] == 9.5
+    assert book["Headlines"]["A1"].font.bold
+    assert book["Comments"]["C2"].value == "Very helpful"
+    document = QPdfDocument()
+    document.load(str(tmp_path / "q3.pdf"))
+    assert document.pageCount() == 3
+    assert "average waiting time to see a CSA" in document.getAllText(0).text()
+    document.close()
