@@ -172,6 +172,12 @@ class ReceptionWindow(QWidget):
         right.addWidget(self._button("Resolve selected alert", self.resolve_alert, "resolve"))
 
         self._listed: set[str] = set()
+        self.purge_timer = QTimer(self, interval=24 * 3600 * 1000)  # daily data-protection purge
+        self.purge_timer.timeout.connect(self.purge)
+        self.purge_timer.start()
+        self.first_purge = QTimer(self, singleShot=True, interval=60_000)  # a minute after opening
+        self.first_purge.timeout.connect(self.purge)
+        self.first_purge.start()
         self.timer = QTimer(self, interval=5000)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
@@ -321,7 +327,27 @@ class ReceptionWindow(QWidget):
 
     # -- showing ------------------------------------------------------------------------------
 
+    def purge(self) -> None:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from shared.reports.privacy import purge
+
+        try:
+            for result in purge(self.office.db, [self.site.code]):
+                if result.comments or result.needs:
+                    self.log.write(
+                        "purged",
+                        site=self.site.code,
+                        comments=result.comments,
+                        needs=result.needs,
+                        before=result.before,
+                    )
+        except SQLAlchemyError:
+            pass  # tried again tomorrow; the figures never depend on it
+
     def closeEvent(self, event: Any) -> None:
+        self.purge_timer.stop()
+        self.first_purge.stop()
         self.timer.stop()
         super().closeEvent(event)
 

@@ -237,6 +237,24 @@ def build_parser() -> Parser:
     report.add_argument("--out", help="write to this file instead of the screen")
     report.set_defaults(handler=cmd_report)
 
+    purge = verbs.add_parser(
+        "purge",
+        help="remove personal data older than each site's retention period",
+        parents=[common],
+    )
+    purge_which = purge.add_mutually_exclusive_group()
+    purge_which.add_argument("--site")
+    purge_which.add_argument("--all-sites", action="store_true", help="(the default)")
+    purge.add_argument("--dry-run", action="store_true", help="count, change nothing")
+    purge.set_defaults(handler=cmd_purge)
+
+    audit = verbs.add_parser(
+        "audit", help="every step of a day's visits, with who did it", parents=[common]
+    )
+    site_arg(audit)
+    audit.add_argument("--date", type=_date, default=None, help="YYYY-MM-DD (default today)")
+    audit.set_defaults(handler=cmd_audit)
+
     imports = verbs.add_parser("import", help="bring in old records", parents=[common])
     import_verbs = imports.add_subparsers(dest="import_verb", metavar="WHAT", parser_class=Parser)
     import_verbs.required = True
@@ -727,6 +745,44 @@ def cmd_report(args: argparse.Namespace) -> None:
         print(f"wrote {args.out}")
     else:
         print(text)
+
+
+def cmd_purge(args: argparse.Namespace) -> None:
+    from shared.reports.privacy import purge
+
+    results = purge(_office(args).db, [args.site] if args.site else None, dry_run=args.dry_run)
+    verb = "would remove" if args.dry_run else "removed"
+    lines = [
+        f"{r.site}: {verb} {r.comments} survey comments and {r.needs} visitors' needs "
+        f"from before {r.before}"
+        for r in results
+    ]
+    _emit(
+        args, {"dry_run": args.dry_run, "sites": [r.as_json() for r in results]}, "\n".join(lines)
+    )
+
+
+def cmd_audit(args: argparse.Namespace) -> None:
+    from datetime import UTC
+    from datetime import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from shared.reports.privacy import audit
+
+    office = _office(args)
+    zone = ZoneInfo(office.site(args.site).timezone)
+    day = args.date or dt.now(UTC).astimezone(zone).date()
+    rows = audit(office.db, args.site, day)
+    lines = [
+        f"{_local(r['at'])}  {r['ticket']:<6} {r['action']:<12} {r['desk'] or '':<18} "
+        f"{r['staff'] or '':<20} {r['detail'] or ''}"
+        for r in rows
+    ]
+    _emit(
+        args,
+        {"site": args.site, "date": day.isoformat(), "events": rows},
+        "\n".join(lines) or "nothing happened that day",
+    )
 
 
 def cmd_import_visits(args: argparse.Namespace) -> None:

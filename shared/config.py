@@ -21,7 +21,15 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shared.domain import Desk, DomainError, OpeningHours, Service, Site, Targets
-from shared.domain.model import CODE, LETTER, WEEKDAYS, DisplayOptions, KioskOptions, TicketOptions
+from shared.domain.model import (
+    CODE,
+    LETTER,
+    WEEKDAYS,
+    DataOptions,
+    DisplayOptions,
+    KioskOptions,
+    TicketOptions,
+)
 from shared.domain.policy import CLASSES
 
 SITES_DIR = Path(__file__).resolve().parent.parent / "resources" / "sites"
@@ -202,6 +210,7 @@ TOP_KEYS = (
     "tickets",
     "kiosk",
     "display",
+    "data",
     "services",
     "desks",
 )
@@ -369,6 +378,7 @@ def parse_site(text: str, path: str = "<string>") -> Site:
             tickets=tickets,
             kiosk=kiosk,
             display=_display(check, data),
+            data=_data(check, data),
             address=site.get("address", "") if isinstance(site.get("address", ""), str) else "",
         )
     except DomainError as error:
@@ -450,3 +460,12 @@ def _display(check: Checker, data: dict[str, Any]) -> DisplayOptions:
     if language not in ("en", "pl"):
         raise check.fail("display.language", f'expected "en" or "pl", got "{language}"')
     return DisplayOptions(announce=announce, language=language)
+
+
+def _data(check: Checker, data: dict[str, Any]) -> DataOptions:
+    table = check.table(data, "data", required=False)
+    check.known(table, "data", ("retention_days",))
+    days = check.integer(table, "data", "retention_days", DataOptions().retention_days)
+    if days < 1:
+        raise check.fail("data.retention_days", f"expected at least 1 day, got {days}")
+    return DataOptions(retention_days=days)

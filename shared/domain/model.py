@@ -114,6 +114,13 @@ class KioskOptions:
 
 
 @dataclass(frozen=True)
+class DataOptions:
+    # Personal data (survey comments, the needs visitors told the kiosk) is purged
+    # after this many days; the counts and times that make the figures are kept.
+    retention_days: int = 365
+
+
+@dataclass(frozen=True)
 class DisplayOptions:
     announce: str = "voice"  # voice | chime | silent
     language: str = "en"  # the announcements' language: en | pl
@@ -137,6 +144,7 @@ class Site:
     tickets: TicketOptions = TicketOptions()
     kiosk: KioskOptions = KioskOptions()
     display: DisplayOptions = DisplayOptions()
+    data: DataOptions = DataOptions()
 
     def __post_init__(self) -> None:
         if not CODE.match(self.code):

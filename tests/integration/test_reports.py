@@ -238,3 +238,55 @@ def test_workbook_and_pdf_exports(history, tmp_path: Path) -> None:
     assert document.pageCount() == 3
     assert "average waiting time to see a CSA" in document.getAllText(0).text()
     document.close()
+
+
+def test_purge_removes_personal_data_but_keeps_the_figures(history) -> None:
+    from shared.reports.privacy import purge
+
+    db, url = history
+    before = compute(db, ["bootle"], Period.quarter("2025-Q3"))
+    with db.transaction() as tx:  # a visitor's needs, from the kiosk, long ago
+        from sqlalchemy import update
+
+        from shared.store.tables import visit_t
+
+        tx.conn.execute(
+            update(visit_t)
+            .where(visit_t.c.ticket == "K001")
+            .values(flags='{"interpreter": "Polski"}')
+        )
+    dry = purge(db, ["bootle"], dry_run=True)
+    assert (dry[0].comments, dry[0].needs) == (1, 1)
+    assert compute(db, ["bootle"], Period.quarter("2025-Q3"))["survey"]["comments"]  # untouched
+    done = purge(db, ["bootle"])
+    assert (done[0].comments, done[0].needs) == (1, 1)
+    after = compute(db, ["bootle"], Period.quarter("2025-Q3"))
+    assert after["survey"]["comments"] == []
+    after["survey"]["comments"] = before["survey"]["comments"]
+    assert after == before  # every figure is the same
+    again = subprocess.run(
+        [ONESTOP, "purge", "--site", "bootle", "--json", "--db", url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert json.loads(again.stdout)["sites"][0]["comments"] == 0
+
+
+def test_the_audit_trail_names_who_did_what(db_url: str) -> None:
+    from shared.reports.privacy import audit
+    from shared.staff import Staff
+
+    db = Database(db_url)
+    office = Office(db)
+    office.ensure_default_sites()
+    Staff(db).add("bootle", "Jo Bloggs", "1234")
+    Staff(db).sign_in("bootle", "Desk 1", "Jo Bloggs", "1234")
+    ticket = office.checkin("bootle", "council-tax").ticket
+    office.call_next("bootle", "Desk 1")
+    rows = audit(db, "bootle", office.visit("bootle", ticket).arrived_at.date())
+    assert [(r["action"], r["staff"]) for r in rows] == [
+        ("checked_in", None),
+        ("called", "Jo Bloggs"),
+    ]
+    db.dispose()
