@@ -1,10 +1,10 @@
 """Report benchmark: a quarter's charter figures over years of history.
 
-    .venv/bin/python -m tests.benchmarks.report_bench [--years 5] [--per-day 550]
+    .venv/bin/python -m tests.benchmarks.report_bench [--years 5] [--per-day 1530]
         [--databases sqlite,postgres] [--repeat 5] [--json]
 
 Generates history for Bootle and Southport (about 2 million visits for 5 years at
-550 visits a day across the two sites, weekdays only, a lunchtime peak, survey
+1,530 visits a weekday across the two sites, a lunchtime peak, survey
 answers for one visit in ten), then times the report for one quarter of both
 sites, and for one site, several times. It also times the same report at a
 fifth and at the full history, to show how time grows with history size.
@@ -227,7 +227,7 @@ def _analyze(db: Database) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.report_bench")
     parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--per-day", type=int, default=550)
+    parser.add_argument("--per-day", type=int, default=1530)
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", action="store_true")
