@@ -170,6 +170,8 @@ class ReceptionWindow(QWidget):
         self.alert_table.setObjectName("alert_table")
         right.addWidget(self.alert_table, 1)
         right.addWidget(self._button("Resolve selected alert", self.resolve_alert, "resolve"))
+        right.addWidget(self._button("Reports (supervisors)", self.ask_reports, "reports"))
+        self.reports_window: Any = None
 
         self._listed: set[str] = set()
         self.purge_timer = QTimer(self, interval=24 * 3600 * 1000)  # daily data-protection purge
@@ -326,6 +328,28 @@ class ReceptionWindow(QWidget):
         self.notices.resolve(self.site.code, alert_id=int(alert_id))
 
     # -- showing ------------------------------------------------------------------------------
+
+    def ask_reports(self) -> None:
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        name, ok = QInputDialog.getText(self, "Reports", "Supervisor's name")
+        if not ok:
+            return
+        pin, ok = QInputDialog.getText(self, "Reports", "PIN", QLineEdit.EchoMode.Password)
+        if ok:
+            self.open_reports(name, pin)
+
+    def open_reports(self, name: str, pin: str) -> Any:
+        """Supervisors only: the figures and charts of `onestop report`."""
+        from reception.reports_view import ReportsWindow
+
+        role = self.staff.check(self.site.code, name, pin)
+        if role not in ("supervisor", "admin"):
+            raise DomainError("reports are for supervisors")
+        self.reports_window = ReportsWindow(self.office.db, self.office.sites())
+        self.reports_window.resize(1400, 850)
+        self.reports_window.show()
+        return self.reports_window
 
     def purge(self) -> None:
         from sqlalchemy.exc import SQLAlchemyError

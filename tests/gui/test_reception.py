@@ -138,3 +138,36 @@ def test_appointments_booked_listed_arrived_and_cancelled(qtbot, office, tmp_pat
         window.appointments.item(r, 3).text() for r in range(window.appointments.rowCount())
     ]
     assert statuses == ["arrived", "cancelled", "booked"]
+
+
+def test_supervisors_see_reports_with_charts(qtbot, office, tmp_path) -> None:
+    from shared.domain import DomainError
+    from shared.reports.history import import_visits
+    from tests.integration.test_reports import HEADER, ROWS
+
+    path = tmp_path / "history.csv"
+    path.write_text(HEADER + "\n".join(ROWS) + "\n")
+    import_visits(office.db, path)
+    Staff(office.db).add("bootle", "Sam Super", "2468", "supervisor")
+    Staff(office.db).add("bootle", "Jo Bloggs", "1234", "csa")
+    window = ReceptionWindow(
+        office, "bootle", log=EventLog("reception", tmp_path), printer="preview"
+    )
+    qtbot.addWidget(window)
+    with pytest.raises(DomainError, match="supervisors"):
+        window.open_reports("Jo Bloggs", "1234")
+    with pytest.raises(DomainError, match="do not match"):
+        window.open_reports("Sam Super", "0000")
+    reports = window.open_reports("Sam Super", "2468")
+    qtbot.addWidget(reports)
+    reports.quarter.setCurrentIndex(reports.quarter.findData("2025-Q3"))
+    reports.site.setCurrentIndex(reports.site.findData("bootle"))
+    press(qtbot, reports, "show")
+    values = {
+        reports.figures_text(r): reports.table.item(r, 1).text()
+        for r in range(reports.table.rowCount())
+    }
+    assert values["Visits"] == "6" and values["90th percentile wait"] == "16.0 min"
+    assert len(reports.views) == 4
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    reports.grab().save(str(SHOTS / "reports.png"))
