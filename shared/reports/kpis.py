@@ -159,6 +159,9 @@ def _compute(tx: Tx, refs: list[repo.SiteRef], period: Period) -> dict[str, Any]
             func.sum(case((and_(v.state == "finished", v.outcome == "avoidable"), 1), else_=0)),
             func.sum(case((v.state == "no_show", 1), else_=0)),
             func.sum(case((v.state == "left", 1), else_=0)),
+            func.sum(case((and_(lunchtime, v.first_called_at.is_not(None)), 1), else_=0)),
+            func.sum(case((lunchtime, greet_ok), else_=0)),
+            func.sum(case((lunchtime, serve_ok), else_=0)),
         ).where(in_period)
     ).one()
     (
@@ -176,6 +179,9 @@ def _compute(tx: Tx, refs: list[repo.SiteRef], period: Period) -> dict[str, Any]
         avoidable,
         no_shows,
         left,
+        lunch_called,
+        lunch_greeted,
+        lunch_served,
     ) = head
     report: dict[str, Any] = {
         "sites": [r.code for r in refs],
@@ -187,6 +193,11 @@ def _compute(tx: Tx, refs: list[repo.SiteRef], period: Period) -> dict[str, Any]
         "p90_wait_minutes": one_decimal(_percentile(tx, wait, in_period, int(called), 0.9)),
         "average_wait_minutes_12_14": one_decimal(avg_lunch),
         "visits_12_14": int(lunch_visits or 0),
+        "p90_wait_minutes_12_14": one_decimal(
+            _percentile(tx, wait, and_(in_period, lunchtime), int(lunch_called or 0), 0.9)
+        ),
+        "greet_target_met_pct_12_14": share(lunch_greeted, lunch_visits),
+        "serve_target_met_pct_12_14": share(lunch_served, lunch_visits),
         "appointments": int(appointments),
         "appointments_on_time_pct": share(on_time_n, appointments),
         "called": int(called),

@@ -111,6 +111,13 @@ def long_date(day: date) -> str:
     return f"{day.day}{suffix} {day:%B %Y}"
 
 
+def date_range(start: date, end: date) -> str:
+    """As the council writes it: "1st July – 30th September 2025"."""
+    if start.year == end.year:
+        return f"{long_date(start).rsplit(' ', 1)[0]} – {long_date(end)}"
+    return f"{long_date(start)} – {long_date(end)}"
+
+
 def statement(report: dict[str, Any], names: dict[str, str]) -> str:
     """The charter statement as Markdown, in the council's own words."""
     start = date.fromisoformat(report["period"]["from"])

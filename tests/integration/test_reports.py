@@ -74,6 +74,8 @@ def test_bootle_q3_figures_match_the_hand_count(history) -> None:
     assert r["average_wait_minutes"] == 9.0  # (10+20+5+4+6)/5
     assert r["p90_wait_minutes"] == 16.0  # 10 + 0.6 x (20-10)
     assert r["average_wait_minutes_12_14"] == 12.5  # (20+5)/2
+    assert r["p90_wait_minutes_12_14"] == 18.5  # 5 + 0.9 x (20-5)
+    assert r["greet_target_met_pct_12_14"] == 0.0 and r["serve_target_met_pct_12_14"] == 50.0
     assert r["appointments_on_time_pct"] == 50.0
     assert r["first_contact_resolution_pct"] == 50.0  # 2 resolved of 4 finished
     assert r["avoidable_contact_pct"] == 25.0
