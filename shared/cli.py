@@ -237,6 +237,19 @@ def build_parser() -> Parser:
     report.add_argument("--out", help="write to this file instead of the screen")
     report.set_defaults(handler=cmd_report)
 
+    simulate = verbs.add_parser(
+        "simulate",
+        help="simulate a day (M/M/c: Poisson arrivals, exponential service)",
+        parents=[common],
+    )
+    simulate.add_argument("--site", help="take desks, service time and targets from this site")
+    simulate.add_argument("--arrivals-per-hour", type=float, default=None)
+    simulate.add_argument("--mean-service-minutes", type=float, default=None)
+    simulate.add_argument("--desks", type=int, default=None)
+    simulate.add_argument("--hours", type=float, default=8.0)
+    simulate.add_argument("--seed", type=int, default=1)
+    simulate.set_defaults(handler=cmd_simulate)
+
     purge = verbs.add_parser(
         "purge",
         help="remove personal data older than each site's retention period",
@@ -745,6 +758,65 @@ def cmd_report(args: argparse.Namespace) -> None:
         print(f"wrote {args.out}")
     else:
         print(text)
+
+
+def cmd_simulate(args: argparse.Namespace) -> None:
+    from shared.domain import DomainError
+    from shared.planning.erlang import ErlangC
+    from shared.planning.simulate import simulate_mmc
+
+    serve, desks, service = 15, args.desks, args.mean_service_minutes
+    if args.site:
+        site = _office(args).site(args.site)
+        serve = site.targets.serve_minutes
+        desks = len(site.desks) if desks is None else desks
+        if service is None:
+            service = sum(s.mean_service_minutes for s in site.services) / len(site.services)
+    arrivals = 30.0 if args.arrivals_per_hour is None else args.arrivals_per_hour
+    desks = 6 if desks is None else desks
+    service = 10.0 if service is None else service
+    if arrivals <= 0 or service <= 0 or desks < 1 or args.hours <= 0:
+        raise DomainError("arrivals, service minutes, desks and hours must be positive")
+    day = simulate_mmc(arrivals, service, desks, args.hours, args.seed)
+    data = {
+        "arrivals_per_hour": arrivals,
+        "mean_service_minutes": service,
+        "desks": desks,
+        "hours": args.hours,
+        "seed": args.seed,
+        "visitors": day.visitors,
+        "average_wait_minutes": round(day.average_wait_minutes(), 2),
+        "serve_target_met_pct": round(day.share_within(serve), 1),
+        "serve_target_minutes": serve,
+    }
+    try:
+        exact = ErlangC(arrivals, service, desks)
+        data["erlang_c"] = {
+            "average_wait_minutes": round(exact.mean_wait_minutes(), 2),
+            "serve_target_met_pct": round(100 * exact.share_within(serve), 1),
+            "utilisation": round(exact.utilisation, 3),
+        }
+    except ValueError as error:
+        data["erlang_c"] = {"note": str(error)}
+    bars = " ▁▂▃▄▅▆▇█"
+    half_hours = [
+        max((n for t, n in day.queue if k * 30 <= t < (k + 1) * 30), default=0)
+        for k in range(int(args.hours * 2))
+    ]
+    peak = max([*half_hours, 1])
+    chart = "".join(bars[min(8, round(8 * n / peak))] for n in half_hours)
+    lines = [
+        f"{day.visitors} visitors, {desks} desks, {arrivals:g} an hour, {service:g} min each",
+        f"average wait {data['average_wait_minutes']} min, called within {serve} min: "
+        f"{data['serve_target_met_pct']}%",
+    ]
+    if "average_wait_minutes" in data["erlang_c"]:
+        lines.append(
+            f"Erlang C (long run): average wait {data['erlang_c']['average_wait_minutes']} min, "
+            f"within {serve} min {data['erlang_c']['serve_target_met_pct']}%"
+        )
+    lines.append(f"queue by half hour (peak {peak}): {chart}")
+    _emit(args, data, "\n".join(lines))
 
 
 def cmd_purge(args: argparse.Namespace) -> None:
