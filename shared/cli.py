@@ -250,6 +250,16 @@ def build_parser() -> Parser:
     simulate.add_argument("--seed", type=int, default=1)
     simulate.set_defaults(handler=cmd_simulate)
 
+    staffing = verbs.add_parser(
+        "staffing",
+        help="CSAs needed each hour of a day, from the last weeks' history",
+        parents=[common],
+    )
+    site_arg(staffing)
+    staffing.add_argument("--date", type=_date, default=None, help="YYYY-MM-DD (default tomorrow)")
+    staffing.add_argument("--weeks", type=int, default=6, help="weeks of history to learn from")
+    staffing.set_defaults(handler=cmd_staffing)
+
     purge = verbs.add_parser(
         "purge",
         help="remove personal data older than each site's retention period",
@@ -817,6 +827,29 @@ def cmd_simulate(args: argparse.Namespace) -> None:
         )
     lines.append(f"queue by half hour (peak {peak}): {chart}")
     _emit(args, data, "\n".join(lines))
+
+
+def cmd_staffing(args: argparse.Namespace) -> None:
+    from datetime import UTC, timedelta
+    from datetime import datetime as dt
+
+    from shared.planning.staffing import advise
+
+    day = args.date or (dt.now(UTC) + timedelta(days=1)).date()
+    advice = advise(_office(args).db, args.site, day, weeks=args.weeks)
+    lines = [
+        f"{advice['site']}, {advice['weekday']} {advice['day']}: from the last {args.weeks} "
+        f"{advice['weekday']}s, {advice['mean_service_minutes']} min a visit; CSAs for "
+        f"{advice['share_in_time_pct']}% called within {advice['serve_target_minutes']} min"
+    ]
+    lines += [
+        f"  {h['hour']}  {h['arrivals_per_hour']:5.1f} arrivals  {h['csas']:2d} CSAs  "
+        f"({h['called_in_time_pct']}% in time, average wait {h['average_wait_minutes']} min)"
+        for h in advice["hours"]
+    ]
+    if not advice["hours"]:
+        lines.append("  no history for that weekday yet")
+    _emit(args, advice, "\n".join(lines))
 
 
 def cmd_purge(args: argparse.Namespace) -> None:
