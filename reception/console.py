@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -38,6 +37,7 @@ from shared.domain.targets import greet_target_met, serve_target_met, wait_minut
 from shared.eventlog import EventLog
 from shared.notices import Notices
 from shared.office import Office
+from shared.qt.actions import GuardedActions
 from shared.staff import Staff
 
 STYLE = """
@@ -57,7 +57,7 @@ LATE_GREET = QColor("#ffdd00")  # yellow: past the greet target, not yet greeted
 LATE_SERVE = QColor("#0b0c0c")  # black with yellow text: past the serve target
 
 
-class ReceptionWindow(QWidget):
+class ReceptionWindow(GuardedActions, QWidget):
     def __init__(
         self,
         office: Office,
@@ -203,21 +203,6 @@ class ReceptionWindow(QWidget):
         for service in self.site.services:
             combo.addItem(service.name, service.code)
         return combo
-
-    def _button(self, text: str, action: Any, name: str) -> QPushButton:
-        widget = QPushButton(text)
-        widget.setObjectName(name)
-        widget.clicked.connect(lambda: self._guard(action))
-        return widget
-
-    def _guard(self, action: Any) -> None:
-        self.error.setVisible(False)
-        try:
-            action()
-        except DomainError as error:
-            self.error.setText(str(error))
-            self.error.setVisible(True)
-        self.refresh()
 
     def _selected(self, table: QTableWidget) -> str:
         row = table.currentRow()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -28,6 +27,7 @@ from shared.domain import DomainError, Outcome, State
 from shared.eventlog import EventLog
 from shared.notices import Notices
 from shared.office import Office
+from shared.qt.actions import GuardedActions
 from shared.staff import Staff
 
 OUTCOMES = [
@@ -50,7 +50,7 @@ QLineEdit, QComboBox { font-size: 16px; min-height: 32px; }
 """
 
 
-class DeskWindow(QWidget):
+class DeskWindow(GuardedActions, QWidget):
     def __init__(
         self, office: Office, site: str, desk: str, *, log: EventLog, on_top: bool = False
     ) -> None:
@@ -151,22 +151,6 @@ class DeskWindow(QWidget):
         bottom.addWidget(self._button("SAFETY ALARM", self.alarm, "alarm"))
         layout.addLayout(bottom)
         return page
-
-    def _button(self, text: str, action: Any, name: str) -> QPushButton:
-        widget = QPushButton(text)
-        widget.setObjectName(name)
-        widget.clicked.connect(lambda: self._guard(action))
-        return widget
-
-    def _guard(self, action: Any) -> None:
-        """Every action: do it, show the reason if the rules refuse it, refresh."""
-        self.error.setVisible(False)
-        try:
-            action()
-        except DomainError as error:
-            self.error.setText(str(error))
-            self.error.setVisible(True)
-        self.refresh()
 
     # -- actions -----------------------------------------------------------------------------
 

@@ -608,16 +608,7 @@ class Office:
             raise DomainError("an appointment time needs its offset")
         with self.db.transaction() as tx:
             site_ref = repo.get_site(tx, site)
-            wanted = booking.strip().upper()
-            row = tx.conn.execute(
-                select(appointment_t).where(
-                    appointment_t.c.site_id == site_ref.id, appointment_t.c.ref == wanted
-                )
-            ).first()
-            if row is None:
-                raise NotFound(f"no appointment {wanted} at {site_ref.code}")
-            if row.status != "booked":
-                raise DomainError(f"appointment {wanted} is {row.status}: it cannot be changed")
+            row = self._booked(tx, site_ref, booking, "changed")
             code = site_ref.site.service(service.strip().lower()).code if service else row.service
             moment = at or row.at
             tx.conn.execute(
@@ -628,19 +619,24 @@ class Office:
             repo.changed(tx, site_ref)
             return _appointment_json(site_ref, row.ref, code, moment, "booked")
 
+    def _booked(self, tx: Tx, site_ref: repo.SiteRef, booking: str, action: str) -> Any:
+        """The booking's row, when it is still booked (else a clear refusal)."""
+        wanted = booking.strip().upper()
+        row = tx.conn.execute(
+            select(appointment_t).where(
+                appointment_t.c.site_id == site_ref.id, appointment_t.c.ref == wanted
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"no appointment {wanted} at {site_ref.code}")
+        if row.status != "booked":
+            raise DomainError(f"appointment {wanted} is {row.status}: it cannot be {action}")
+        return row
+
     def cancel_appointment(self, site: str, booking: str) -> dict[str, Any]:
         with self.db.transaction() as tx:
             site_ref = repo.get_site(tx, site)
-            wanted = booking.strip().upper()
-            row = tx.conn.execute(
-                select(appointment_t).where(
-                    appointment_t.c.site_id == site_ref.id, appointment_t.c.ref == wanted
-                )
-            ).first()
-            if row is None:
-                raise NotFound(f"no appointment {wanted} at {site_ref.code}")
-            if row.status != "booked":
-                raise DomainError(f"appointment {wanted} is {row.status}: it cannot be cancelled")
+            row = self._booked(tx, site_ref, booking, "cancelled")
             tx.conn.execute(
                 update(appointment_t).where(appointment_t.c.id == row.id).values(status="cancelled")
             )
