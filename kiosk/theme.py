@@ -34,10 +34,14 @@ HIGH_CONTRAST = {
 }
 
 
-def stylesheet(high_contrast: bool, large_text: bool) -> str:
+def stylesheet(high_contrast: bool, large_text: bool, screen_scale: float = 1.0) -> str:
+    """`screen_scale` shrinks everything for a window that is not a kiosk's whole screen
+    (the demo's quarter of a monitor); a real kiosk keeps 1.0."""
     c = HIGH_CONTRAST if high_contrast else STANDARD
-    scale = 1.35 if large_text else 1.0
+    scale = (1.35 if large_text else 1.0) * screen_scale
     body, heading, big, button = (int(s * scale) for s in (30, 48, 60, 32))
+    target = int(MIN_TARGET_PX * screen_scale)
+    key_width = int(84 * screen_scale)
     return f"""
     QWidget#kiosk {{ background: {c["background"]}; }}
     QLabel {{ color: {c["text"]}; font-size: {body}px; }}
@@ -48,14 +52,14 @@ def stylesheet(high_contrast: bool, large_text: bool) -> str:
         font-size: {body}px; font-weight: bold; padding: 16px; border: 3px solid {c["border"]}; }}
     QPushButton {{ background: {c["button"]}; color: {c["button_text"]}; font-size: {button}px;
         font-weight: bold; border: 4px solid {c["border"]}; border-radius: 12px;
-        min-height: {MIN_TARGET_PX}px; padding: 4px 16px; }}
+        min-height: {target}px; padding: 4px 16px; }}
     QPushButton:pressed {{ background: {c["secondary"]}; border-color: {c["accent"]}; }}
     QPushButton:checked {{ background: {c["accent"]}; color: {c["warning_text"]}; }}
     QPushButton[role="secondary"] {{ background: {c["secondary"]}; font-size: {int(body * 0.9)}px;
-        min-height: {MIN_TARGET_PX}px; }}
+        min-height: {target}px; }}
     QPushButton[role="secondary"]:checked {{ background: {c["accent"]};
         color: {c["warning_text"]}; }}
-    QPushButton[role="key"] {{ font-size: {button}px; min-width: 84px; padding: 4px; }}
+    QPushButton[role="key"] {{ font-size: {button}px; min-width: {key_width}px; padding: 4px; }}
     QLineEdit {{ font-size: {big}px; padding: 12px; color: {c["text"]};
         background: {c["background"]}; border: 4px solid {c["border"]}; }}
     """

@@ -116,6 +116,7 @@ class KioskWindow(QWidget):
         *,
         kiosk_mode: bool = True,
         speak: Callable[[str], None] | None = None,
+        screen_scale: float = 1.0,
     ) -> None:
         super().__init__()
         self.setObjectName("kiosk")
@@ -125,6 +126,7 @@ class KioskWindow(QWidget):
         self.speak = speak or (lambda _text: None)
         self.high_contrast = False
         self.large_text = False
+        self.screen_scale = screen_scale
         self.language = "en"
         self.may_close = not kiosk_mode
         self.flags: dict[str, str] = {}
@@ -160,7 +162,7 @@ class KioskWindow(QWidget):
         """(Re)build every page in the current language, theme and text size."""
         if self.layout() is not None:
             QWidget().setLayout(self.layout())  # discard the old layout and its pages
-        self.setStyleSheet(stylesheet(self.high_contrast, self.large_text))
+        self.setStyleSheet(stylesheet(self.high_contrast, self.large_text, self.screen_scale))
         self.setLayoutDirection(
             Qt.LayoutDirection.RightToLeft
             if self.language == "ar"
@@ -375,7 +377,7 @@ class KioskWindow(QWidget):
         hours = []
         for index, day in enumerate(WEEKDAYS):
             span = self.site.opening_hours.days.get(index)
-            when = f"{span[0]:%H:%M}–{span[1]:%H:%M}" if span else tr("closed")  # noqa: RUF001
+            when = f"{span[0]:%H:%M}–{span[1]:%H:%M}" if span else tr("closed")
             hours.append(f"{tr(day.capitalize())}: {when}")
         page.controls.addWidget(label(tr("Opening hours") + "\n" + "\n".join(hours), "big"))
 
@@ -562,11 +564,11 @@ class KioskWindow(QWidget):
 
     def toggle_contrast(self) -> None:
         self.high_contrast = not self.high_contrast
-        self.setStyleSheet(stylesheet(self.high_contrast, self.large_text))
+        self.setStyleSheet(stylesheet(self.high_contrast, self.large_text, self.screen_scale))
 
     def toggle_text(self) -> None:
         self.large_text = not self.large_text
-        self.setStyleSheet(stylesheet(self.high_contrast, self.large_text))
+        self.setStyleSheet(stylesheet(self.high_contrast, self.large_text, self.screen_scale))
 
     def read_aloud(self) -> None:
         page = self.stack.currentWidget()

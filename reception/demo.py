@@ -53,7 +53,9 @@ def run_window_demo(minutes: float = 30.0, screenshot: str | None = None, seed: 
     rng = random.Random(seed)
 
     kiosk = KioskWindow(
-        KioskPresenter(office, "bootle", printer="preview", always_open=True), kiosk_mode=False
+        KioskPresenter(office, "bootle", printer="preview", always_open=True),
+        kiosk_mode=False,
+        screen_scale=0.5,  # a quarter of the monitor, not a kiosk's whole screen
     )
     reception = ReceptionWindow(
         office, "bootle", log=EventLog("reception", logs), printer="preview"
