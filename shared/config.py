@@ -5,15 +5,20 @@ A mistake names the file, the line and the field, and says what was expected:
     resources/sites/bootle.toml, line 42, services[3].letter: expected one capital
     letter, got "cc"
 
-The format is documented in docs/site-config.md; the shipped files for Bootle and
-Southport are in resources/sites/.
+`parse_site` reads the text, `load_site` a file, `dump_site` writes a Site back as
+TOML that `parse_site` reads to an equal Site. The format is documented in
+docs/site-config.md; the shipped files for Bootle and Southport are in
+resources/sites/.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
@@ -32,14 +37,25 @@ from shared.domain.model import (
 )
 from shared.domain.policy import CLASSES
 
-SITES_DIR = Path(__file__).resolve().parent.parent / "resources" / "sites"
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+SITES_DIR = RESOURCES / "sites"
+ICONS_DIR = RESOURCES / "icons"
 QUESTIONS = ("private_room", "interpreter", "hearing_loop", "step_free_access")
+LANGUAGES = ("en", "pl", "ar")
+ANNOUNCE_MODES = ("voice", "chime", "silent")
+ANNOUNCE_LANGUAGES = ("en", "pl")
 
 
 class ConfigError(DomainError):
-    """A site configuration is wrong; nothing was loaded."""
+    """A site configuration is wrong; nothing was loaded.
 
-    def __init__(self, path: str, message: str, line: int | None = None, field: str | None = None):
+    A DomainError too, so that everything which reports a broken rule to staff
+    (the command line, the consoles) reports this the same way.
+    """
+
+    def __init__(
+        self, path: str, message: str, line: int | None = None, field: str | None = None
+    ) -> None:
         self.path = path
         self.line = line
         self.field = field
@@ -51,6 +67,7 @@ class ConfigError(DomainError):
 
 
 def default_site_files() -> list[Path]:
+    """The shipped site files (Bootle and Southport), in name order."""
     return sorted(SITES_DIR.glob("*.toml"))
 
 
@@ -60,27 +77,44 @@ def load_site(path: str | Path) -> Site:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ConfigError(str(path), f"cannot read the file ({error.strerror})") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(str(path), f"not UTF-8 text ({error.reason})") from None
     return parse_site(text, str(path))
 
 
 # -- finding the line of a field ------------------------------------------------------
 
-HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]\]?\s*(#.*)?$")
-KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\")\s*=")
+HEADER = re.compile(
+    r"^\s*(\[\[?)\s*([A-Za-z0-9_\-]+(?:\s*\.\s*[A-Za-z0-9_\-]+)*)\s*\]\]?\s*(#.*)?$"
+)
+KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\"|'[^']*')\s*[.=]")
+FIELD = re.compile(r"^([A-Za-z0-9_\-]+)(?:\[(\d+)\])?(?:\.([A-Za-z0-9_\-]+))?")
 
 
 class Locator:
-    """Maps a field path such as services[3].letter to its line in the TOML text."""
+    """Maps a field path such as services[3].letter to its line in the TOML text.
+
+    It reads the text line by line, as a person would: a `[table]` or `[[array]]`
+    header starts a block (the third `[[services]]` is block ("services", 2)), and a
+    `key =` line inside a block is that key's line. Lines inside a multi-line string
+    are skipped. A field that cannot be found falls back to its block's header.
+    """
 
     def __init__(self, text: str) -> None:
-        # (table, occurrence) -> (header line, {key: line})
+        self.lines = text.splitlines()
+        # (table, occurrence) -> (header line, {key: line}); ("", 0) is the top level
         self.blocks: dict[tuple[str, int], tuple[int, dict[str, int]]] = {("", 0): (0, {})}
+        self.unclosed_string: int | None = None  # where a multi-line string never ends
         seen: dict[str, int] = {}
         current = ("", 0)
-        for number, raw in enumerate(text.splitlines(), start=1):
+        for number, raw in enumerate(self.lines, start=1):
+            if self.unclosed_string is not None:
+                if _toggles_multiline_string(raw):
+                    self.unclosed_string = None
+                continue
             header = HEADER.match(raw)
             if header:
-                name = header.group(2)
+                name = re.sub(r"\s+", "", header.group(2))
                 index = seen.get(name, -1) + 1 if header.group(1) == "[[" else 0
                 seen[name] = index
                 current = (name, index)
@@ -88,23 +122,50 @@ class Locator:
                 continue
             key = KEY.match(raw)
             if key:
-                self.blocks[current][1].setdefault(key.group(1).strip('"'), number)
+                self.blocks[current][1].setdefault(key.group(1).strip("\"'"), number)
+            if _toggles_multiline_string(raw):
+                self.unclosed_string = number
 
-    def line(self, field: str | None) -> int | None:
+    def line(self, field: str | None, item: str | None = None) -> int | None:
+        """The line of `field`; with `item`, the line of that text in a list's value."""
         if not field:
             return None
-        match = re.match(r"^([A-Za-z_]+)(?:\[(\d+)\])?(?:\.([A-Za-z0-9_\-]+))?", field)
+        if (field, 0) in self.blocks:  # a whole table, e.g. "site.extra" from [site.extra]
+            return self.blocks[(field, 0)][0] or None
+        match = FIELD.match(field)
         if not match:
             return None
         table, index, key = match.group(1), int(match.group(2) or 0), match.group(3)
         block = self.blocks.get((table, index))
-        if block is None:
-            top = self.blocks[("", 0)][1]
-            return top.get(table)
+        if block is None:  # a top-level key, or an inline table such as site = {...}
+            return self.blocks[("", 0)][1].get(table)
         header_line, keys = block
-        if key is None:
+        if key is None or key not in keys:
             return header_line or None
-        return keys.get(key, header_line or None)
+        found = keys[key]
+        return self._item_line(found, item) if item is not None else found
+
+    def _item_line(self, start: int, item: str) -> int:
+        """The first line from `start` to the next key or header that quotes `item`."""
+        quoted = (f'"{item}"', f"'{item}'")
+        for number in range(start, len(self.lines) + 1):
+            raw = self.lines[number - 1]
+            if number > start and (HEADER.match(raw) or KEY.match(raw)):
+                break
+            if any(q in raw for q in quoted):
+                return number
+        return start
+
+    def end_of_document(self) -> int | None:
+        """Where tomllib's "at end of document" most likely went wrong."""
+        if self.unclosed_string is not None:
+            return self.unclosed_string
+        return len(self.lines) or None
+
+
+def _toggles_multiline_string(raw: str) -> bool:
+    """Whether a line opens (or closes) a multi-line string: an odd number of triple quotes."""
+    return (raw.count('"""') + raw.count("'''")) % 2 == 1
 
 
 # -- validation ---------------------------------------------------------------------
@@ -112,11 +173,23 @@ class Locator:
 
 @dataclass
 class Checker:
+    """Reads typed values out of parsed TOML tables, failing with file, line and field."""
+
     path: str
     locator: Locator
 
-    def fail(self, field: str | None, message: str) -> ConfigError:
-        return ConfigError(self.path, message, self.locator.line(field), field)
+    def fail(self, field: str | None, message: str, item: str | None = None) -> ConfigError:
+        return ConfigError(self.path, message, self.locator.line(field, item), field)
+
+    @contextmanager
+    def building(self, field: str) -> Iterator[None]:
+        """Report a rule the domain enforces as a mistake at `field`."""
+        try:
+            yield
+        except ConfigError:
+            raise
+        except DomainError as error:
+            raise self.fail(field, str(error)) from None
 
     def table(self, data: dict[str, Any], name: str, required: bool = True) -> dict[str, Any]:
         value = data.get(name)
@@ -125,7 +198,23 @@ class Checker:
                 raise self.fail(None, f"missing the [{name}] table")
             return {}
         if not isinstance(value, dict):
-            raise self.fail(name, f"expected a [{name}] table")
+            raise self.fail(name, f"expected a [{name}] table, got {_show(value)}")
+        return value
+
+    def tables(self, data: dict[str, Any], name: str) -> list[dict[str, Any]]:
+        """An array of tables ([[services]]), at least one."""
+        value = data.get(name)
+        if value is None:
+            raise self.fail(None, f"expected at least one [[{name}]] table")
+        if isinstance(value, dict):
+            raise self.fail(
+                name, f"write [[{name}]] with double square brackets, once for each one"
+            )
+        if not isinstance(value, list) or not value:
+            raise self.fail(name, f"expected at least one [[{name}]] table")
+        for index, table in enumerate(value):
+            if not isinstance(table, dict):
+                raise self.fail(f"{name}[{index}]", f"expected a [[{name}]] table")
         return value
 
     def known(self, table: dict[str, Any], field: str, allowed: tuple[str, ...]) -> None:
@@ -142,23 +231,47 @@ class Checker:
         self, table: dict[str, Any], field: str, key: str, default: str | None = None
     ) -> str:
         value = table.get(key, default)
+        where = f"{field}.{key}" if field else key
         if value is None:
-            raise self.fail(f"{field}.{key}" if field else key, "is required")
+            raise self.fail(where, "is required")
         if not isinstance(value, str) or not value.strip():
+            raise self.fail(where, f"expected some text, got {_show(value)}")
+        return value.strip()
+
+    def optional_string(self, table: dict[str, Any], field: str, key: str) -> str:
+        """Text that may be left out or empty."""
+        value = table.get(key, "")
+        if not isinstance(value, str):
             raise self.fail(f"{field}.{key}", f"expected some text, got {_show(value)}")
         return value.strip()
 
-    def integer(self, table: dict[str, Any], field: str, key: str, default: int) -> int:
+    def integer(
+        self,
+        table: dict[str, Any],
+        field: str,
+        key: str,
+        default: int,
+        unit: str = "minutes",
+        least: int = 0,
+    ) -> int:
         value = table.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        # TOML's true is a Python bool, which is an int: refuse it explicitly.
+        if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(
-                f"{field}.{key}", f"expected a whole number of minutes, got {_show(value)}"
+                f"{field}.{key}", f"expected a whole number of {unit}, got {_show(value)}"
             )
+        if value < least:
+            raise self.fail(f"{field}.{key}", f"expected at least {least} {unit}, got {value}")
         return value
 
     def number(self, table: dict[str, Any], field: str, key: str, default: float) -> float:
         value = table.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value <= 0
+        ):
             raise self.fail(f"{field}.{key}", f"expected a number above zero, got {_show(value)}")
         return float(value)
 
@@ -172,6 +285,33 @@ class Checker:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.fail(f"{field}.{key}", f"expected a list of text, got {_show(value)}")
+        return [v.strip() for v in value]
+
+    def choices(
+        self, table: dict[str, Any], field: str, key: str, allowed: tuple[str, ...], noun: str
+    ) -> list[str]:
+        """A list of text, each one of `allowed`, none twice."""
+        values = self.strings(table, field, key)
+        for position, value in enumerate(values):
+            if value not in allowed:
+                close = difflib.get_close_matches(value, allowed, n=1)
+                hint = f' (did you mean "{close[0]}"?)' if close else ""
+                raise self.fail(
+                    f"{field}.{key}",
+                    f'unknown {noun} "{value}"{hint}; expected some of {", ".join(allowed)}',
+                    item=value,
+                )
+            if value in values[:position]:
+                raise self.fail(f"{field}.{key}", f'"{value}" is listed twice', item=value)
+        return values
+
+    def code(self, table: dict[str, Any], field: str, key: str = "code") -> str:
+        value = self.string(table, field, key)
+        if not CODE.fullmatch(value):
+            raise self.fail(
+                f"{field}.{key}",
+                f"expected lower-case letters, digits and dashes, got {_show(value)}",
+            )
         return value
 
 
@@ -180,9 +320,23 @@ def _show(value: Any) -> str:
         return f'"{value}"'
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a table"
     return repr(value)
 
 
+TOP_KEYS = (
+    "site",
+    "targets",
+    "queue",
+    "opening_hours",
+    "tickets",
+    "kiosk",
+    "display",
+    "data",
+    "services",
+    "desks",
+)
 SITE_KEYS = ("code", "name", "council", "timezone", "address")
 TARGET_KEYS = (
     "greet_minutes",
@@ -200,189 +354,112 @@ SERVICE_KEYS = (
     "questions",
     "icon",
 )
-ICONS_DIR = Path(__file__).resolve().parent.parent / "resources" / "icons"
 DESK_KEYS = ("name", "services")
-TOP_KEYS = (
-    "site",
-    "targets",
-    "queue",
-    "opening_hours",
-    "tickets",
-    "kiosk",
-    "display",
-    "data",
-    "services",
-    "desks",
-)
 TICKET_KEYS = ("printer", "profile", "paper_mm", "ask_status", "qr_url", "footer")
 KIOSK_KEYS = ("idle_seconds", "languages", "supervisor_pin_sha256")
-LANGUAGES = ("en", "pl", "ar")
+DISPLAY_KEYS = ("announce", "language")
+DATA_KEYS = ("retention_days",)
 HOURS = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+HOURS_EXPECTED = 'expected "09:00-17:00" or "closed" (opening-closing, 24-hour clock)'
 
 
 def parse_site(text: str, path: str = "<string>") -> Site:
     """Read a site configuration; raise ConfigError naming file, line and field."""
+    locator = Locator(text)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        found = re.search(r"line (\d+)", str(error))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise ConfigError(
-            path, f"not valid TOML: {message}", int(found.group(1)) if found else None
-        ) from None
-    check = Checker(path, Locator(text))
+        found = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        line = int(found.group(1)) if found else locator.end_of_document()
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error))
+        raise ConfigError(path, f"not valid TOML: {message}", line) from None
+    check = Checker(path, locator)
     check.known(data, "", TOP_KEYS)
 
     site = check.table(data, "site")
     check.known(site, "site", SITE_KEYS)
-    code = check.string(site, "site", "code")
-    if not CODE.match(code):
-        raise check.fail(
-            "site.code", f"expected lower-case letters, digits and dashes, got {_show(code)}"
-        )
-    timezone = check.string(site, "site", "timezone", "Europe/London")
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise check.fail(
-            "site.timezone", f'unknown time zone "{timezone}" (e.g. "Europe/London")'
-        ) from None
+    code = check.code(site, "site")
+    name = check.string(site, "site", "name")
+    council = check.string(site, "site", "council")
+    timezone = _timezone(check, site)
+    address = check.optional_string(site, "site", "address")
 
-    targets_table = check.table(data, "targets", required=False)
-    check.known(targets_table, "targets", TARGET_KEYS)
-    defaults = Targets()
-    targets = Targets(
-        *(check.integer(targets_table, "targets", k, getattr(defaults, k)) for k in TARGET_KEYS)
-    )
-
-    queue = check.table(data, "queue", required=False)
-    check.known(queue, "queue", ("order",))
-    order = tuple(check.strings(queue, "queue", "order")) if "order" in queue else CLASSES
-    if not order or len(set(order)) != len(order) or any(c not in CLASSES for c in order):
-        raise check.fail(
-            "queue.order", f"expected some of {', '.join(CLASSES)}, once each, got {list(order)}"
-        )
-
-    hours_table = check.table(data, "opening_hours", required=False)
-    check.known(hours_table, "opening_hours", WEEKDAYS)
-    opening: dict[int, tuple[time, time]] = {}
-    for index, day in enumerate(WEEKDAYS):
-        value = hours_table.get(day, "closed")
-        if not isinstance(value, str):
-            raise check.fail(
-                f"opening_hours.{day}", f'expected "09:00-17:00" or "closed", got {_show(value)}'
-            )
-        if value.strip().lower() == "closed":
-            continue
-        span = _hours(value)
-        if span is None:
-            raise check.fail(
-                f"opening_hours.{day}", f'expected "09:00-17:00" or "closed", got {_show(value)}'
-            )
-        opening[index] = span
-
+    # In the order the shipped files are written, so the first mistake is reported.
+    targets = _targets(check, data)
+    queue_order = _queue_order(check, data)
+    opening_hours = _opening_hours(check, data)
     tickets, kiosk = _devices(check, data)
-
-    services_list = data.get("services")
-    if not isinstance(services_list, list) or not services_list:
-        raise check.fail(
-            "services" if services_list is not None else None,
-            "expected at least one [[services]] table",
-        )
-    services: list[Service] = []
-    seen_codes: dict[str, int] = {}
-    for index, table in enumerate(services_list):
-        field = f"services[{index}]"
-        check.known(table, field, SERVICE_KEYS)
-        service_code = check.string(table, field, "code")
-        if not CODE.match(service_code):
-            raise check.fail(
-                f"{field}.code",
-                f"expected lower-case letters, digits and dashes, got {_show(service_code)}",
-            )
-        if service_code in seen_codes:
-            raise check.fail(f"{field}.code", f'service code "{service_code}" is used twice')
-        seen_codes[service_code] = index
-        letter = check.string(table, field, "letter")
-        if not LETTER.match(letter):
-            raise check.fail(f"{field}.letter", f"expected one capital letter, got {_show(letter)}")
-        questions = check.strings(table, field, "questions")
-        for question in questions:
-            if question not in QUESTIONS:
-                raise check.fail(
-                    f"{field}.questions",
-                    f'unknown question "{question}"; expected some of {", ".join(QUESTIONS)}',
-                )
-        icon = check.string(table, field, "icon", "-") if "icon" in table else ""
-        if icon and not (ICONS_DIR / f"{icon}.svg").exists():
-            known = sorted(p.stem for p in ICONS_DIR.glob("*.svg"))
-            raise check.fail(
-                f"{field}.icon", f'no icon "{icon}"; expected one of {", ".join(known)}'
-            )
-        services.append(
-            Service(
-                icon=icon,
-                code=service_code,
-                name=check.string(table, field, "name"),
-                letter=letter,
-                prioritised=check.boolean(table, field, "prioritised", False),
-                group=check.string(table, field, "group", "General"),
-                mean_service_minutes=check.number(table, field, "mean_service_minutes", 10.0),
-                questions=tuple(questions),
-            )
-        )
-
-    desks_list = data.get("desks")
-    if not isinstance(desks_list, list) or not desks_list:
-        raise check.fail(
-            "desks" if desks_list is not None else None, "expected at least one [[desks]] table"
-        )
-    desks: list[Desk] = []
-    names: set[str] = set()
-    for index, table in enumerate(desks_list):
-        field = f"desks[{index}]"
-        check.known(table, field, DESK_KEYS)
-        name = check.string(table, field, "name")
-        if name.casefold() in names:
-            raise check.fail(f"{field}.name", f'desk "{name}" is named twice')
-        names.add(name.casefold())
-        served = check.strings(table, field, "services")
-        if not served:
-            raise check.fail(f"{field}.services", "a desk must serve at least one service")
-        for service_code in served:
-            if service_code not in seen_codes:
-                close = difflib.get_close_matches(service_code, list(seen_codes), n=1)
-                hint = f' (did you mean "{close[0]}"?)' if close else ""
-                raise check.fail(f"{field}.services", f'unknown service "{service_code}"{hint}')
-        desks.append(Desk(name=name, services=frozenset(served)))
-
-    served_anywhere = set().union(*(d.services for d in desks))
-    for service in services:
-        if service.code not in served_anywhere:
-            field = f"services[{seen_codes[service.code]}].code"
-            raise check.fail(
-                field, f'no desk serves "{service.code}", so nobody could ever be called for it'
-            )
-
-    try:
+    display = _display(check, data)
+    data_options = _data(check, data)
+    services = _services(check, data)
+    desks = _desks(check, data, services)
+    with check.building("site"):
         return Site(
             code=code,
-            name=check.string(site, "site", "name"),
-            council=check.string(site, "site", "council"),
+            name=name,
+            council=council,
             services=tuple(services),
             desks=tuple(desks),
             targets=targets,
             timezone=timezone,
-            opening_hours=OpeningHours(opening),
-            queue_order=order,
+            opening_hours=opening_hours,
+            queue_order=queue_order,
+            address=address,
             tickets=tickets,
             kiosk=kiosk,
-            display=_display(check, data),
-            data=_data(check, data),
-            address=site.get("address", "") if isinstance(site.get("address", ""), str) else "",
+            display=display,
+            data=data_options,
         )
-    except DomainError as error:
-        raise ConfigError(path, str(error)) from None
+
+
+def _timezone(check: Checker, site: dict[str, Any]) -> str:
+    timezone = check.string(site, "site", "timezone", "Europe/London")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise check.fail(
+            "site.timezone", f'unknown time zone "{timezone}" (e.g. "Europe/London")'
+        ) from None
+    return timezone
+
+
+def _targets(check: Checker, data: dict[str, Any]) -> Targets:
+    table = check.table(data, "targets", required=False)
+    check.known(table, "targets", TARGET_KEYS)
+    defaults = Targets()
+    values = {
+        key: check.integer(table, "targets", key, getattr(defaults, key)) for key in TARGET_KEYS
+    }
+    with check.building("targets"):
+        return Targets(**values)
+
+
+def _queue_order(check: Checker, data: dict[str, Any]) -> tuple[str, ...]:
+    table = check.table(data, "queue", required=False)
+    check.known(table, "queue", ("order",))
+    if "order" not in table:
+        return CLASSES
+    order = tuple(check.choices(table, "queue", "order", CLASSES, "queue class"))
+    if not order:
+        raise check.fail("queue.order", f"expected some of {', '.join(CLASSES)}, got []")
+    return order
+
+
+def _opening_hours(check: Checker, data: dict[str, Any]) -> OpeningHours:
+    table = check.table(data, "opening_hours", required=False)
+    check.known(table, "opening_hours", WEEKDAYS)
+    days: dict[int, tuple[time, time]] = {}
+    for number, day in enumerate(WEEKDAYS):
+        value = table.get(day, "closed")
+        if not isinstance(value, str):
+            raise check.fail(f"opening_hours.{day}", f"{HOURS_EXPECTED}, got {_show(value)}")
+        if value.strip().lower() == "closed":
+            continue
+        span = _hours(value)
+        if span is None:
+            raise check.fail(f"opening_hours.{day}", f"{HOURS_EXPECTED}, got {_show(value)}")
+        days[number] = span
+    return OpeningHours(days)
 
 
 def _hours(value: str) -> tuple[time, time] | None:
@@ -397,6 +474,78 @@ def _hours(value: str) -> tuple[time, time] | None:
     return (start, end) if start < end else None
 
 
+def _services(check: Checker, data: dict[str, Any]) -> list[Service]:
+    services: list[Service] = []
+    for index, table in enumerate(check.tables(data, "services")):
+        field = f"services[{index}]"
+        check.known(table, field, SERVICE_KEYS)
+        code = check.code(table, field)
+        if any(s.code == code for s in services):
+            raise check.fail(f"{field}.code", f'service code "{code}" is used twice')
+        letter = check.string(table, field, "letter")
+        if not LETTER.fullmatch(letter):
+            raise check.fail(f"{field}.letter", f"expected one capital letter, got {_show(letter)}")
+        with check.building(field):
+            services.append(
+                Service(
+                    code=code,
+                    name=check.string(table, field, "name"),
+                    letter=letter,
+                    prioritised=check.boolean(table, field, "prioritised", False),
+                    group=check.string(table, field, "group", "General"),
+                    mean_service_minutes=check.number(table, field, "mean_service_minutes", 10.0),
+                    questions=tuple(
+                        check.choices(table, field, "questions", QUESTIONS, "question")
+                    ),
+                    icon=_icon(check, table, field),
+                )
+            )
+    return services
+
+
+def _icon(check: Checker, table: dict[str, Any], field: str) -> str:
+    if "icon" not in table:
+        return ""
+    icon = check.string(table, field, "icon")
+    if not (ICONS_DIR / f"{icon}.svg").is_file():
+        known = sorted(p.stem for p in ICONS_DIR.glob("*.svg"))
+        raise check.fail(f"{field}.icon", f'no icon "{icon}"; expected one of {", ".join(known)}')
+    return icon
+
+
+def _desks(check: Checker, data: dict[str, Any], services: list[Service]) -> list[Desk]:
+    codes = [s.code for s in services]
+    desks: list[Desk] = []
+    for index, table in enumerate(check.tables(data, "desks")):
+        field = f"desks[{index}]"
+        check.known(table, field, DESK_KEYS)
+        name = check.string(table, field, "name")
+        if any(d.name.casefold() == name.casefold() for d in desks):
+            raise check.fail(f"{field}.name", f'desk "{name}" is named twice')
+        if "services" not in table:
+            raise check.fail(f"{field}.services", "is required")
+        served = check.strings(table, field, "services")
+        if not served:
+            raise check.fail(f"{field}.services", "a desk must serve at least one service")
+        for code in served:
+            if code not in codes:
+                close = difflib.get_close_matches(code, codes, n=1)
+                hint = f' (did you mean "{close[0]}"?)' if close else ""
+                raise check.fail(f"{field}.services", f'unknown service "{code}"{hint}', item=code)
+        with check.building(field):
+            desks.append(Desk(name=name, services=frozenset(served)))
+
+    served_anywhere = frozenset().union(*(d.services for d in desks))
+    for index, service in enumerate(services):
+        if service.code not in served_anywhere:
+            raise check.fail(
+                f"services[{index}].code",
+                f'no desk serves "{service.code}", so nobody could ever be called for it; '
+                "add it to a desk's services",
+            )
+    return desks
+
+
 def _devices(check: Checker, data: dict[str, Any]) -> tuple[TicketOptions, KioskOptions]:
     from shared.devices.printer import PrinterError, PrinterSpec
 
@@ -408,20 +557,15 @@ def _devices(check: Checker, data: dict[str, Any]) -> tuple[TicketOptions, Kiosk
         PrinterSpec.parse(printer)
     except PrinterError as error:
         raise check.fail("tickets.printer", str(error)) from None
-    paper = table.get("paper_mm", defaults.paper_mm)
-    if paper not in (58, 80) or isinstance(paper, bool):
-        raise check.fail("tickets.paper_mm", f"expected 58 or 80, got {_show(paper)}")
+    paper = check.integer(table, "tickets", "paper_mm", defaults.paper_mm, unit="mm")
+    if paper not in (58, 80):
+        raise check.fail("tickets.paper_mm", f"expected 58 or 80, got {paper}")
     qr_url = check.string(table, "tickets", "qr_url", defaults.qr_url)
     if "{code}" not in qr_url:
         raise check.fail("tickets.qr_url", "expected a URL containing {code}, the ticket's code")
-    profile = table.get("profile", "")
-    if not isinstance(profile, str):
-        raise check.fail(
-            "tickets.profile", f"expected a printer profile name, got {_show(profile)}"
-        )
     tickets = TicketOptions(
         printer=printer,
-        profile=profile.strip(),
+        profile=check.optional_string(table, "tickets", "profile"),
         paper_mm=paper,
         ask_status=check.boolean(table, "tickets", "ask_status", defaults.ask_status),
         qr_url=qr_url,
@@ -430,42 +574,148 @@ def _devices(check: Checker, data: dict[str, Any]) -> tuple[TicketOptions, Kiosk
 
     table = check.table(data, "kiosk", required=False)
     check.known(table, "kiosk", KIOSK_KEYS)
-    idle = check.integer(table, "kiosk", "idle_seconds", KioskOptions().idle_seconds)
-    if idle < 15:
-        raise check.fail("kiosk.idle_seconds", f"expected at least 15 seconds, got {idle}")
-    languages = (
-        tuple(check.strings(table, "kiosk", "languages")) if "languages" in table else LANGUAGES
+    idle = check.integer(
+        table, "kiosk", "idle_seconds", KioskOptions().idle_seconds, unit="seconds", least=15
     )
-    unknown = [lang for lang in languages if lang not in LANGUAGES]
-    if unknown or "en" not in languages:
+    languages = (
+        tuple(check.choices(table, "kiosk", "languages", LANGUAGES, "language"))
+        if "languages" in table
+        else LANGUAGES
+    )
+    if "en" not in languages:
+        raise check.fail("kiosk.languages", f"expected en and some of {', '.join(LANGUAGES[1:])}")
+    pin = check.optional_string(table, "kiosk", "supervisor_pin_sha256")
+    if pin and not re.fullmatch(r"[0-9a-f]{64}", pin):
         raise check.fail(
-            "kiosk.languages",
-            f"expected some of {', '.join(LANGUAGES)} including en, got {list(languages)}",
+            "kiosk.supervisor_pin_sha256",
+            "expected 64 lower-case hex digits (printf %s PIN | sha256sum), or nothing",
         )
-    pin = table.get("supervisor_pin_sha256", "")
-    if not isinstance(pin, str) or (pin and not re.fullmatch(r"[0-9a-f]{64}", pin)):
-        raise check.fail("kiosk.supervisor_pin_sha256", "expected 64 lower-case hex digits")
     return tickets, KioskOptions(idle_seconds=idle, languages=languages, supervisor_pin_sha256=pin)
 
 
 def _display(check: Checker, data: dict[str, Any]) -> DisplayOptions:
     table = check.table(data, "display", required=False)
-    check.known(table, "display", ("announce", "language"))
+    check.known(table, "display", DISPLAY_KEYS)
     announce = check.string(table, "display", "announce", "voice")
-    if announce not in ("voice", "chime", "silent"):
+    if announce not in ANNOUNCE_MODES:
         raise check.fail(
             "display.announce", f'expected "voice", "chime" or "silent", got "{announce}"'
         )
     language = check.string(table, "display", "language", "en")
-    if language not in ("en", "pl"):
+    if language not in ANNOUNCE_LANGUAGES:
         raise check.fail("display.language", f'expected "en" or "pl", got "{language}"')
     return DisplayOptions(announce=announce, language=language)
 
 
 def _data(check: Checker, data: dict[str, Any]) -> DataOptions:
     table = check.table(data, "data", required=False)
-    check.known(table, "data", ("retention_days",))
-    days = check.integer(table, "data", "retention_days", DataOptions().retention_days)
-    if days < 1:
-        raise check.fail("data.retention_days", f"expected at least 1 day, got {days}")
+    check.known(table, "data", DATA_KEYS)
+    days = check.integer(
+        table, "data", "retention_days", DataOptions().retention_days, unit="days", least=1
+    )
     return DataOptions(retention_days=days)
+
+
+# -- writing a site back as TOML ---------------------------------------------------
+
+
+def dump_site(site: Site) -> str:
+    """The site as TOML that parse_site reads back to an equal Site.
+
+    Every setting is written out, defaults included, so the file says everything
+    the site does. Comments are not kept: the shipped files are the commented ones.
+    """
+    out: list[str] = [
+        f"# Site {site.code}: written by OneStop; every field is in docs/site-config.md",
+        "",
+        "[site]",
+        f"code = {_toml(site.code)}",
+        f"name = {_toml(site.name)}",
+        f"council = {_toml(site.council)}",
+        f"timezone = {_toml(site.timezone)}",
+    ]
+    if site.address:
+        out.append(f"address = {_toml(site.address)}")
+    out += ["", "[targets]"]
+    out += [f"{key} = {getattr(site.targets, key)}" for key in TARGET_KEYS]
+    out += ["", "[queue]", f"order = {_toml(list(site.queue_order))}", "", "[opening_hours]"]
+    for number, day in enumerate(WEEKDAYS):
+        span = site.opening_hours.days.get(number)
+        hours = f"{span[0]:%H:%M}-{span[1]:%H:%M}" if span else "closed"
+        out.append(f"{day} = {_toml(hours)}")
+    tickets, kiosk = site.tickets, site.kiosk
+    out += [
+        "",
+        "[tickets]",
+        f"printer = {_toml(tickets.printer)}",
+        f"profile = {_toml(tickets.profile)}",
+        f"paper_mm = {tickets.paper_mm}",
+        f"ask_status = {_toml(tickets.ask_status)}",
+        f"qr_url = {_toml(tickets.qr_url)}",
+        f"footer = {_toml(tickets.footer)}",
+        "",
+        "[kiosk]",
+        f"idle_seconds = {kiosk.idle_seconds}",
+        f"languages = {_toml(list(kiosk.languages))}",
+        f"supervisor_pin_sha256 = {_toml(kiosk.supervisor_pin_sha256)}",
+        "",
+        "[display]",
+        f"announce = {_toml(site.display.announce)}",
+        f"language = {_toml(site.display.language)}",
+        "",
+        "[data]",
+        f"retention_days = {site.data.retention_days}",
+    ]
+    for service in site.services:
+        out += [
+            "",
+            "[[services]]",
+            f"code = {_toml(service.code)}",
+            f"name = {_toml(service.name)}",
+            f"letter = {_toml(service.letter)}",
+            f"prioritised = {_toml(service.prioritised)}",
+            f"group = {_toml(service.group)}",
+            f"mean_service_minutes = {_toml(service.mean_service_minutes)}",
+            f"questions = {_toml(list(service.questions))}",
+        ]
+        if service.icon:
+            out.append(f"icon = {_toml(service.icon)}")
+    order = [s.code for s in site.services]  # desks list services in the file's order
+    for desk in site.desks:
+        served = sorted(
+            desk.services, key=lambda c: (order.index(c) if c in order else len(order), c)
+        )
+        out += ["", "[[desks]]", f"name = {_toml(desk.name)}", f"services = {_toml(served)}"]
+    return "\n".join(out) + "\n"
+
+
+TOML_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def _toml(value: str | bool | float | list[str]) -> str:
+    """One TOML value: a basic string, a boolean, a number or a list of strings."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # 10.0 reads better as 10, and parses back to the same float.
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    escaped = "".join(
+        TOML_ESCAPES.get(char)
+        or (f"\\u{ord(char):04X}" if ord(char) < 0x20 or ord(char) == 0x7F else char)
+        for char in value
+    )
+    return f'"{escaped}"'
