@@ -51,12 +51,12 @@ def run_rush(url: str) -> tuple[list, dict[str, list]]:
     calls: dict[str, list] = {}
     try:
         for _ in kiosk_procs:
-            kind, _seed, rows = results.get(timeout=120)
+            kind, _seed, rows = results.get(timeout=300)
             assert kind == "kiosk"
             issued += rows
         kiosks_done.set()
         for _ in desk_procs:
-            kind, name, rows = results.get(timeout=120)
+            kind, name, rows = results.get(timeout=300)
             assert kind == "desk"
             calls[name] = rows
     except queue_module.Empty:
