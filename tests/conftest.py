@@ -1,14 +1,20 @@
 """Fixtures shared by the suite: databases (SQLite files, a real PostgreSQL server).
 
 The PostgreSQL server is started once per test session on a loopback port and
-stopped at the end; each test gets a fresh empty database on it.
+stopped at the end; each test gets a fresh empty database on it. Without
+PostgreSQL binaries, tests that need it are skipped, or fail when CI=true.
+
+At import: Qt draws offscreen, speech is off, and the data and log folders are
+a scratch folder of this session (deleted at the end), never the user's own.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -22,14 +28,27 @@ os.environ.pop("ONESTOP_DB", None)
 from tests.pg import NoPostgres, PostgresServer  # noqa: E402
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_SCRATCH, ignore_errors=True)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of this session: .host, .port, .superuser, .url(dbname)."""
     try:
         server = PostgresServer.start()
     except NoPostgres as error:
-        if os.environ.get("CI"):
-            pytest.fail(str(error))
-        pytest.skip(str(error))
+        missing = str(error)
+    else:
+        missing = ""
+    if missing:  # outside the except block, so the report is one line, not a chain
+        if in_ci():
+            pytest.fail(f"CI needs PostgreSQL: {missing}", pytrace=False)
+        pytest.skip(missing)
     try:
         yield server
     finally:
@@ -38,17 +57,22 @@ def postgres_server() -> Iterator[PostgresServer]:
 
 @pytest.fixture
 def pg_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """The URL of a new, empty database on the session's server, dropped afterwards."""
     name = postgres_server.create_database()
-    yield postgres_server.url(name)
-    postgres_server.drop_database(name)
+    try:
+        yield postgres_server.url(name)
+    finally:
+        postgres_server.drop_database(name)
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: object) -> str:
+def sqlite_url(tmp_path: Path) -> str:
+    """The URL of a SQLite file (not yet created) in the test's own folder."""
     return f"sqlite:///{tmp_path}/onestop.db"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest) -> str:
+    """Each test runs twice: on a SQLite file and on a PostgreSQL database."""
     name = "sqlite_url" if request.param == "sqlite" else "pg_url"
     return str(request.getfixturevalue(name))

@@ -2,7 +2,13 @@
 
 initdb refuses to run as root, so as root the server runs as the `postgres` user
 (Debian's package creates it) or `nobody`. It listens on 127.0.0.1 only, on a
-free port, with durability switched off (these databases are thrown away).
+free port, with trust authentication and durability switched off (these
+databases are thrown away). A watchdog process stops the server and deletes its
+folder if the process that started it dies without calling stop() (a crash,
+a segmentation fault in Qt, SIGKILL), so no server outlives its test session.
+
+The binaries are found in ONESTOP_PG_BINDIR if set, else `pg_config --bindir`,
+else the newest /usr/lib/postgresql/*/bin, else the PATH.
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ import os
 import pwd
 import shutil
 import socket
+import stat
 import subprocess
+import sys
 import tempfile
 import uuid
 from dataclasses import dataclass, field
@@ -20,20 +28,33 @@ from pathlib import Path
 
 
 class NoPostgres(RuntimeError):
-    pass
+    """No PostgreSQL server binaries on this machine."""
+
+
+def _has_server(folder: Path) -> bool:
+    return (folder / "initdb").is_file() and (folder / "pg_ctl").is_file()
 
 
 def find_bindir() -> Path:
-    candidates = []
-    if shutil.which("pg_config"):
-        out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True).stdout
-        candidates.append(out.strip())
-    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version, reverse=True)
-    if shutil.which("initdb"):
-        candidates.append(str(Path(shutil.which("initdb") or "").resolve().parent))
-    for candidate in candidates:
-        folder = Path(candidate) if candidate else None
-        if folder and (folder / "initdb").exists() and (folder / "pg_ctl").exists():
+    chosen = os.environ.get("ONESTOP_PG_BINDIR")
+    if chosen:
+        if _has_server(Path(chosen)):
+            return Path(chosen)
+        raise NoPostgres(f"ONESTOP_PG_BINDIR={chosen} holds no initdb and pg_ctl")
+    candidates: list[Path] = []
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        result = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)
+        if result.returncode == 0 and result.stdout.strip():
+            candidates.append(Path(result.stdout.strip()))
+    candidates += [
+        Path(p) for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version, reverse=True)
+    ]
+    initdb = shutil.which("initdb")
+    if initdb:
+        candidates.append(Path(initdb).resolve().parent)
+    for folder in candidates:
+        if _has_server(folder):
             return folder
     raise NoPostgres(
         "PostgreSQL server binaries (initdb, pg_ctl) not found: "
@@ -41,17 +62,66 @@ def find_bindir() -> Path:
     )
 
 
-def _version(path: str) -> float:
+def _version(path: str) -> tuple[int, ...]:
     try:
-        return float(Path(path).parent.name)
+        return tuple(int(part) for part in Path(path).parent.name.split("."))
     except ValueError:
-        return 0.0
+        return ()
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# Runs in its own process: waits until its stdin closes (stop() closes it, and the
+# kernel does when the owning process dies however it dies), then stops the server
+# the way `pg_ctl stop -m immediate` does (SIGQUIT to the postmaster) and deletes
+# the folder.
+_WATCHDOG = """
+import os, shutil, signal, sys, time
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+folder = sys.argv[1]
+sys.stdin.buffer.read()
+try:
+    with open(os.path.join(folder, "data", "postmaster.pid")) as f:
+        pid = int(f.readline())
+except (OSError, ValueError):
+    pid = 0
+def running(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+if pid > 0:
+    try:
+        os.kill(pid, signal.SIGQUIT)
+    except ProcessLookupError:
+        pass
+    for _ in range(100):
+        if not running(pid):
+            break
+        time.sleep(0.1)
+shutil.rmtree(folder, ignore_errors=True)
+"""
+
+
+def _user_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def _reachable_by_others(folder: str) -> bool:
+    """Whether another user can traverse every folder down to `folder`."""
+    path = Path(folder).resolve()
+    return all(os.stat(p).st_mode & stat.S_IXOTH for p in [path, *path.parents])
 
 
 @dataclass
@@ -62,22 +132,53 @@ class PostgresServer:
     host: str = "127.0.0.1"
     superuser: str = "postgres"
     _run_as: list[str] = field(default_factory=list)
+    _watchdog: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @classmethod
-    def start(cls) -> PostgresServer:
+    def start(cls, attempts: int = 3) -> PostgresServer:
+        """initdb into a fresh temporary folder and start the server on a free port."""
         bindir = find_bindir()
-        directory = Path(tempfile.mkdtemp(prefix="onestop-pg-"))
+        base = tempfile.gettempdir()
         run_as: list[str] = []
+        owner: pwd.struct_passwd | None = None
         if os.geteuid() == 0:
             user = "postgres" if _user_exists("postgres") else "nobody"
-            entry = pwd.getpwnam(user)
-            os.chown(directory, entry.pw_uid, entry.pw_gid)
-            os.chmod(directory, 0o700)
+            owner = pwd.getpwnam(user)
             run_as = ["runuser", "-u", user, "--"]
-        server = cls(bindir, directory, free_port(), _run_as=run_as)
-        server._initdb()
-        server._pg_ctl_start()
+            if not _reachable_by_others(base):
+                base = "/tmp"
+        directory = Path(tempfile.mkdtemp(prefix="onestop-pg-", dir=base))
+        server: PostgresServer | None = None
+        try:
+            if owner is not None:
+                os.chown(directory, owner.pw_uid, owner.pw_gid)
+            os.chmod(directory, 0o700)
+            server = cls(bindir, directory, free_port(), _run_as=run_as)
+            server._watchdog = subprocess.Popen(
+                [sys.executable, "-c", _WATCHDOG, str(directory)],
+                stdin=subprocess.PIPE,
+                start_new_session=True,  # a Ctrl-C at the terminal leaves it to do its job
+            )
+            server._initdb()
+            for attempt in range(attempts):
+                try:
+                    server._pg_ctl_start()
+                    break
+                except RuntimeError:
+                    # Most likely another process took the port in the meantime.
+                    if attempt == attempts - 1:
+                        raise
+                    server.port = free_port()
+        except BaseException:
+            if server is not None:
+                server._end_watchdog()
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
         return server
+
+    @property
+    def data(self) -> Path:
+        return self.directory / "data"
 
     def _run(self, *args: str) -> None:
         result = subprocess.run(
@@ -92,15 +193,18 @@ class PostgresServer:
         self._run(
             str(self.bindir / "initdb"),
             "-D",
-            str(self.directory / "data"),
+            str(self.data),
             "-U",
             self.superuser,
-            "-A",
-            "trust",
+            "--auth=trust",
             "-E",
             "UTF8",
             "--locale=C",
             "--no-sync",
+        )
+        # Loopback TCP only (trust); no local-socket or remote entries.
+        (self.data / "pg_hba.conf").write_text(
+            "host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n"
         )
 
     def _pg_ctl_start(self) -> None:
@@ -118,7 +222,7 @@ class PostgresServer:
         self._run(
             str(self.bindir / "pg_ctl"),
             "-D",
-            str(self.directory / "data"),
+            str(self.data),
             "-l",
             str(self.directory / "server.log"),
             "-o",
@@ -130,18 +234,34 @@ class PostgresServer:
         )
 
     def stop(self) -> None:
+        """Stop the server at once (its data is thrown away) and delete its folder."""
         try:
-            self._run(
-                str(self.bindir / "pg_ctl"),
-                "-D",
-                str(self.directory / "data"),
-                "-m",
-                "immediate",
-                "-w",
-                "stop",
-            )
+            if (self.data / "postmaster.pid").exists():
+                self._run(
+                    str(self.bindir / "pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "stop",
+                )
         finally:
+            self._end_watchdog()
             shutil.rmtree(self.directory, ignore_errors=True)
+
+    def _end_watchdog(self) -> None:
+        """Close the watchdog's stdin (it then cleans up whatever is left) and reap it."""
+        watchdog, self._watchdog = self._watchdog, None
+        if watchdog is None:
+            return
+        if watchdog.stdin is not None:
+            watchdog.stdin.close()
+        try:
+            watchdog.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            watchdog.kill()
+            watchdog.wait()
 
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql+psycopg://{self.superuser}@{self.host}:{self.port}/{dbname}"
@@ -150,6 +270,7 @@ class PostgresServer:
         return f"host={self.host} port={self.port} user={self.superuser} dbname={dbname}"
 
     def create_database(self, prefix: str = "t") -> str:
+        """Create a new, empty, uniquely named database; return its name."""
         import psycopg
 
         name = f"{prefix}_{uuid.uuid4().hex[:12]}"
@@ -158,15 +279,8 @@ class PostgresServer:
         return name
 
     def drop_database(self, name: str) -> None:
+        """Drop a database, disconnecting whoever is still connected to it."""
         import psycopg
 
         with psycopg.connect(self.conninfo(), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _user_exists(name: str) -> bool:
-    try:
-        pwd.getpwnam(name)
-    except KeyError:
-        return False
-    return True
