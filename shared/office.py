@@ -332,6 +332,14 @@ class Office:
             chosen = site_obj.desk(desk)
             if not chosen.serves(visit.service):
                 raise DomainError(f"{chosen.name} does not deal with {visit.service}")
+            ref = repo.get_site(tx, site)
+            busy = repo.desk_visit(tx, ref, chosen.name, [State.CALLED, State.SERVING])
+            if busy is not None and busy.id != visit.id:
+                # One visitor at a desk at a time (as call_next with close_previous=False).
+                raise DomainError(
+                    f"{chosen.name} is still dealing with {busy.ticket} "
+                    f"({busy.state.value}): finish, transfer, park or mark it a no-show first"
+                )
             visit.call(chosen.name, tx.now)
 
         return self._act(site, ticket, None, "called", apply, needs_site=True)

@@ -6,22 +6,24 @@
 - Appointment on time: first called no later than `appointment_grace_minutes`
   after the appointed time, or after arrival when the visitor came late.
 
-All arithmetic is on aware datetimes, so a British Summer Time change in the
-middle of a wait does not stretch or shrink it. A visit never greeted (or never
-called) has not met that target; `None` answers "not applicable" only where the
-question does not arise (on-time for a walk-in).
+All arithmetic is done in UTC, so a British Summer Time change in the middle of
+a wait does not stretch or shrink it, even when the times are given in local
+time (Python subtracts and compares two datetimes of the *same* zone by their
+wall clocks). A visit never greeted (or never called) has not met that target;
+`None` answers "not applicable" only where the question does not arise (on-time
+for a walk-in).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from .model import Targets
 from .visit import Visit
 
 
 def minutes_between(start: datetime, end: datetime) -> float:
-    return (end - start).total_seconds() / 60.0
+    return (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() / 60.0
 
 
 def greet_minutes(visit: Visit) -> float | None:
@@ -49,7 +51,7 @@ def appointment_due(visit: Visit) -> datetime | None:
     """When an appointment visitor should have been called by (before the grace)."""
     if visit.appointment_at is None:
         return None
-    return max(visit.appointment_at, visit.arrived_at)
+    return max(visit.appointment_at.astimezone(UTC), visit.arrived_at.astimezone(UTC))
 
 
 def appointment_on_time(visit: Visit, targets: Targets) -> bool | None:
@@ -59,4 +61,5 @@ def appointment_on_time(visit: Visit, targets: Targets) -> bool | None:
         return None
     if visit.first_called_at is None:
         return False
-    return visit.first_called_at <= due + timedelta(minutes=targets.appointment_grace_minutes)
+    grace = timedelta(minutes=targets.appointment_grace_minutes)
+    return visit.first_called_at.astimezone(UTC) <= due + grace

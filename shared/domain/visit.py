@@ -152,8 +152,8 @@ class Visit:
 
     def finish(self, outcome: Outcome, at: datetime) -> None:
         self._require({State.SERVING}, "finished")
-        self.outcome = outcome
         self.ended_at = _aware(at)
+        self.outcome = outcome
         self.state = State.FINISHED
 
     def close_unrecorded(self, at: datetime) -> None:
@@ -163,6 +163,7 @@ class Visit:
         started counts as served from its call, and the outcome is "not recorded".
         """
         self._require({State.CALLED, State.SERVING}, "closed")
+        _aware(at)
         if self.serving_at is None:
             self.serving_at = self.called_at
         self.outcome = Outcome(OutcomeKind.NOT_RECORDED)

@@ -286,7 +286,9 @@ def find_ticket(tx: Tx, ref: SiteRef, ticket: str, day: date, *, lock: bool = Tr
 
 
 def desk_visit(tx: Tx, ref: SiteRef, desk: str, states: Iterable[State]) -> Visit | None:
-    """The visit a desk is dealing with (most recently called first)."""
+    """The visit a desk is dealing with: the one it called or is serving, else its most
+    recently called parked visitor (by state first: a visitor parked in the same
+    clock tick as the next was called must not be taken for the current one)."""
     stmt = (
         select(visit_t)
         .where(
@@ -295,7 +297,9 @@ def desk_visit(tx: Tx, ref: SiteRef, desk: str, states: Iterable[State]) -> Visi
             is_with_desk(),
             visit_t.c.state.in_([s.value for s in states]),
         )
-        .order_by(visit_t.c.called_at.desc(), visit_t.c.id.desc())
+        .order_by(
+            (visit_t.c.state == State.PARKED.value), visit_t.c.called_at.desc(), visit_t.c.id.desc()
+        )
         .limit(1)
     )
     if tx.postgres:
