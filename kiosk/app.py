@@ -44,9 +44,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from shared.domain import DomainError
     from shared.eventlog import EventLog
     from shared.office import Office
+    from shared.qt.collector import collect_on_gui_thread
     from shared.store import Database
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    collect_on_gui_thread(app)
     try:
         office = Office(Database(args.db))
         office.ensure_default_sites()

@@ -17,6 +17,7 @@ from shared.domain import DomainError, NotFound, Site
 from shared.notices import Notice, Notices
 from shared.office import CheckinResult, Office
 from shared.printing import print_ticket, ticket_for_checkin
+from shared.qt.jobs import tell
 
 
 class _PrintJob(QRunnable):
@@ -42,7 +43,7 @@ class _PrintJob(QRunnable):
         outcome = print_ticket(
             site, ticket, self.presenter.printer, labels=labels, language=language
         )
-        self.presenter.print_finished.emit(result.ticket, asdict(outcome))
+        tell(self.presenter, "print_finished", result.ticket, asdict(outcome))
 
 
 class _ProbeJob(QRunnable):
@@ -59,7 +60,7 @@ class _ProbeJob(QRunnable):
             TicketPrinter(spec, site.tickets, ask_status=site.tickets.ask_status).probe()
         except PrinterError:
             return
-        self.presenter.print_finished.emit("", {"printed": True})
+        tell(self.presenter, "print_finished", "", {"printed": True})
 
 
 class _TestPrintJob(QRunnable):
@@ -82,9 +83,9 @@ class _TestPrintJob(QRunnable):
             estimated_wait_minutes=0,
         )
         outcome = print_ticket(site, ticket, self.presenter.printer)
-        self.presenter.test_printed.emit(outcome)
+        tell(self.presenter, "test_printed", outcome)
         if outcome.printed:
-            self.presenter.print_finished.emit("", {"printed": True})
+            tell(self.presenter, "print_finished", "", {"printed": True})
 
 
 class KioskPresenter(QObject):

@@ -120,6 +120,9 @@ class KioskWindow(QWidget):
     ) -> None:
         super().__init__()
         self.setObjectName("kiosk")
+        # The window owns its presenter (and the printing pool): both go with the window,
+        # on the GUI thread, never when a print job's thread drops the last reference.
+        presenter.setParent(self)
         self.presenter = presenter
         self.site = presenter.site
         self.kiosk_mode = kiosk_mode

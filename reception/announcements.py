@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, QUrl, Signal
 
 from shared.devices.announcer import phrase, render_announcement, wav_seconds
 from shared.eventlog import EventLog
+from shared.qt.jobs import tell
 
 MODES = ("voice", "chime", "silent")
 
@@ -45,9 +46,9 @@ class _Render(QRunnable):
                 language=self.queue.language,
                 speech=self.queue.mode == "voice",
             )
-            self.queue.rendered.emit(self.call, str(path))
+            tell(self.queue, "rendered", self.call, str(path))
         except Exception as error:  # no speech engine: fall back to the chime
-            self.queue.rendered.emit(self.call, f"error:{error}")
+            tell(self.queue, "rendered", self.call, f"error:{error}")
 
 
 class AnnouncementQueue(QObject):

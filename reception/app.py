@@ -29,9 +29,11 @@ def _start(args: argparse.Namespace, app_name: str, make: Callable[..., Any]) ->
     from shared.domain import DomainError
     from shared.eventlog import EventLog
     from shared.office import Office
+    from shared.qt.collector import collect_on_gui_thread
     from shared.store import Database
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    collect_on_gui_thread(app)
     log = EventLog(app_name, args.log_dir)
     try:
         office = Office(Database(args.db))
@@ -97,7 +99,7 @@ def desk_main(argv: Sequence[str] | None = None) -> int:
         from shared.qt.notifier import QueueNotifier
 
         window = DeskWindow(office, args.site, args.desk, log=log, on_top=args.on_top)
-        notifier = QueueNotifier(office.db.url, [args.site])
+        notifier = QueueNotifier(office.db.url, [args.site], parent=window)
         notifier.changed.connect(lambda _site: window.refresh())
         return window, notifier
 
@@ -114,7 +116,7 @@ def reception_main(argv: Sequence[str] | None = None) -> int:
         from shared.qt.notifier import QueueNotifier
 
         window = ReceptionWindow(office, args.site, log=log, printer=args.printer)
-        notifier = QueueNotifier(office.db.url, [args.site])
+        notifier = QueueNotifier(office.db.url, [args.site], parent=window)
         notifier.changed.connect(window.refresh)
         return window, notifier
 

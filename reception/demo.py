@@ -33,11 +33,13 @@ def run_window_demo(minutes: float = 30.0, screenshot: str | None = None, seed: 
     from shared.domain import DomainError, Outcome
     from shared.eventlog import EventLog
     from shared.office import Office
+    from shared.qt.collector import collect_on_gui_thread
     from shared.staff import Staff
     from shared.store import Database
     from shared.store.db import data_dir
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    collect_on_gui_thread(app)
     path = data_dir() / "demo-windows.db"
     for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         stale.unlink(missing_ok=True)
@@ -82,15 +84,10 @@ def run_window_demo(minutes: float = 30.0, screenshot: str | None = None, seed: 
 
     services = list(MIX)
     weights = list(MIX.values())
-    timers: list[Any] = []
 
     def later(seconds: float, action: Any) -> None:
-        timer = QTimer(singleShot=True)
-        timer.timeout.connect(action)
-        timer.start(int(seconds * 1000))
-        timers.append(timer)
-        if len(timers) > 500:
-            del timers[:250]
+        # Qt keeps the one-shot timer (the application is its context) until it fires.
+        QTimer.singleShot(int(seconds * 1000), app, action)
 
     def visitor() -> None:
         if kiosk.current_page in ("welcome", "ticket"):

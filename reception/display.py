@@ -101,6 +101,10 @@ class DisplayWindow(QWidget):
         full_screen: bool = True,
     ) -> None:
         super().__init__()
+        # The window owns its presenter and announcer: they (and their timers and worker
+        # pool) go with it, on the GUI thread, never when a worker thread drops them.
+        presenter.setParent(self)
+        announcer.setParent(self)
         self.presenter = presenter
         self.announcer = announcer
         self.log = log
@@ -252,6 +256,6 @@ def build_display(
     presenter = DisplayPresenter(office, site, log)
     announcer = AnnouncementQueue(cache, log, site, mode=mode, language=language)
     window = DisplayWindow(presenter, announcer, log, full_screen=full_screen)
-    notifier = QueueNotifier(url or office.db.url, [site])
+    notifier = QueueNotifier(url or office.db.url, [site], parent=window)
     notifier.changed.connect(presenter.refresh)
     return window, presenter, notifier

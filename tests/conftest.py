@@ -10,6 +10,7 @@ a scratch folder of this session (deleted at the end), never the user's own.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -76,3 +77,23 @@ def db_url(request: pytest.FixtureRequest) -> str:
     """Each test runs twice: on a SQLite file and on a PostgreSQL database."""
     name = "sqlite_url" if request.param == "sqlite" else "pg_url"
     return str(request.getfixturevalue(name))
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """As in the apps (shared/qt/collector.py): while a Qt test runs, Python's collector
+    never runs on a worker thread (print jobs, the listener threads of loopback printers),
+    where freeing a Qt object with a running timer crashes the process later. What the
+    test left behind is collected here, on the GUI thread, after pytest-qt has closed
+    and deleted its windows."""
+    if "qtbot" not in request.fixturenames and "qapp" not in request.fixturenames:
+        yield
+        return
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        if was_enabled:
+            gc.enable()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
+
+import shiboken6
 
 from reception.display import build_display
 from shared.eventlog import EventLog, read_events
@@ -52,4 +55,28 @@ def test_calls_in_quick_succession_are_all_announced_in_order(qtbot, sqlite_url,
         qtbot.waitUntil(lambda: window.current.text() == "C001 → Desk 1", timeout=5000)
     finally:
         notifier.close()
+        office.db.dispose()
+
+
+def test_the_window_owns_its_presenter_announcer_and_notifier(qtbot, sqlite_url, tmp_path) -> None:
+    """They go with the window, on the GUI thread: the notifier's thread stops too."""
+    office = Office(Database(sqlite_url))
+    office.ensure_default_sites()
+    window, presenter, notifier = build_display(
+        office,
+        "bootle",
+        log=EventLog("display", tmp_path),
+        cache=tmp_path / "cache",
+        mode="silent",
+        full_screen=False,
+    )
+    announcer = window.announcer
+    qtbot.waitUntil(lambda: notifier.ready, timeout=5000)
+    assert "onestop-poll" in {t.name for t in threading.enumerate()}
+    shiboken6.delete(window)
+    try:
+        for part in (presenter, announcer, notifier):
+            assert not shiboken6.isValid(part)
+        assert "onestop-poll" not in {t.name for t in threading.enumerate()}
+    finally:
         office.db.dispose()

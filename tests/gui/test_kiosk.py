@@ -6,12 +6,12 @@ Every screen is saved as a PNG in each theme under tests/screenshots/kiosk/.
 from __future__ import annotations
 
 import socket
-import threading
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
@@ -20,40 +20,11 @@ from kiosk.window import KioskWindow
 from shared.notices import Notices
 from shared.office import Office
 from shared.store import Database
+from tests.loopback_printer import PrinterListener
 
 SHOTS = Path(__file__).resolve().parent.parent / "screenshots" / "kiosk"
 OPEN_TIME = datetime(2026, 11, 24, 10, 30, tzinfo=ZoneInfo("Europe/London"))  # a Tuesday
 CLOSED_TIME = datetime(2026, 11, 28, 10, 30, tzinfo=ZoneInfo("Europe/London"))  # a Saturday
-
-
-class PrinterListener:
-    """A raw TCP 'printer' on loopback that keeps every byte it receives."""
-
-    def __init__(self) -> None:
-        self.server = socket.socket()
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen(8)
-        self.port = self.server.getsockname()[1]
-        self.jobs: list[bytes] = []
-        self.received = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self.server.accept()
-            except OSError:
-                return
-            data = bytearray()
-            with connection:
-                while chunk := connection.recv(65536):
-                    data.extend(chunk)
-            self.jobs.append(bytes(data))
-            self.received.set()
-
-    def close(self) -> None:
-        self.server.close()
 
 
 @pytest.fixture
@@ -486,3 +457,13 @@ def test_always_open_ignores_the_hours_but_not_reception(qtbot, office, printer)
     assert presenter.is_open()
     Notices(office.db).set_closed("bootle", True, "Closed for a fire drill")
     assert not presenter.is_open()
+
+
+def test_the_window_owns_its_presenter_and_its_printing(qtbot, office, printer) -> None:
+    presenter = KioskPresenter(office, "bootle", printer=f"tcp://127.0.0.1:{printer.port}")
+    window = KioskWindow(presenter, kiosk_mode=False)
+    presenter.check_in("council-tax", {})
+    shiboken6.delete(window)  # waits for the ticket being printed, then goes
+    assert not shiboken6.isValid(presenter)
+    assert printer.received.wait(5)
+    assert b"C001" in printer.jobs[0]

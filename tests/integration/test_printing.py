@@ -13,7 +13,7 @@ import pytest
 from shared.devices.printer import PrinterError, PrinterSpec, TicketPrinter, ticket_bytes
 from shared.devices.ticket import Ticket
 from shared.domain.model import TicketOptions
-from tests.gui.test_kiosk import PrinterListener
+from tests.loopback_printer import PrinterListener
 
 ONESTOP = str(Path(sys.executable).with_name("onestop"))
 
