@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDateTime, QTimer
+from PySide6.QtCore import QDateTime, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,13 +21,17 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
+    QPushButton,
     QSpinBox,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -53,6 +57,8 @@ QPushButton#greet { font-size: 20px; min-height: 48px; }
 QTableWidget { font-size: 15px; }
 QGroupBox { font-weight: bold; font-size: 15px; }
 """
+KEY = Qt.ItemDataRole.UserRole  # each row's ticket, booking reference or alert id
+ROW_HEIGHT = 28
 LATE_GREET = QColor("#ffdd00")  # yellow: past the greet target, not yet greeted
 LATE_SERVE = QColor("#0b0c0c")  # black with yellow text: past the serve target
 
@@ -80,101 +86,35 @@ class ReceptionWindow(GuardedActions, QWidget):
         self.clock = clock or (lambda: datetime.now(UTC))
         self.setWindowTitle(f"OneStop reception — {self.site.name}")
         root = QVBoxLayout(self)
+        root.setContentsMargins(6, 6, 6, 6)
+        root.setSpacing(4)
         self.alerts = QLabel("")
         self.alerts.setObjectName("alerts")
         self.alerts.setWordWrap(True)
         root.addWidget(self.alerts)
         self.error = QLabel("")
         self.error.setObjectName("error")
+        self.error.setWordWrap(True)
         self.error.setVisible(False)
         root.addWidget(self.error)
         self.figures = QLabel("")
         self.figures.setObjectName("figures")
+        self.figures.setWordWrap(True)
         root.addWidget(self.figures)
-        columns = QHBoxLayout()
-        root.addLayout(columns, 1)
-        left = QVBoxLayout()
-        right = QVBoxLayout()
-        columns.addLayout(left, 3)
-        columns.addLayout(right, 2)
-
-        self.waiting = self._table(["Ticket", "Service", "Waiting", "Needs", "State"])
-        self.waiting.setObjectName("waiting")
-        heading = QHBoxLayout()
-        heading.addWidget(QLabel("<b>Waiting</b> (walk-ins, in calling order)"), 1)
-        self.service_filter = QComboBox()
-        self.service_filter.setObjectName("service_filter")
-        self.service_filter.addItem("All services", "")
-        for service in self.site.services:
-            self.service_filter.addItem(service.name, service.code)
-        self.service_filter.currentIndexChanged.connect(lambda _index: self.refresh())
-        heading.addWidget(self.service_filter)
-        left.addLayout(heading)
-        left.addWidget(self.waiting, 3)
-        actions = QHBoxLayout()
-        actions.addWidget(self._button("Greet", self.greet, "greet"))
-        actions.addWidget(self._button("Left", self.mark_left, "left"))
-        actions.addWidget(self._button("Reprint", self.reprint, "reprint"))
-        actions.addWidget(self._button("Priority on/off", self.toggle_priority, "priority"))
-        left.addLayout(actions)
-        changes = QHBoxLayout()
-        self.change_service = self._services_combo("change_service")
-        changes.addWidget(self.change_service, 2)
-        changes.addWidget(self._button("Change service", self.change, "change"), 1)
-        left.addLayout(changes)
-
-        self.appointments = self._table(["Time", "Reference", "Service", "Status"])
-        self.appointments.setObjectName("appointments")
-        left.addWidget(QLabel("<b>Appointments</b> (today and later, by time)"))
-        left.addWidget(self.appointments, 2)
-        book = QHBoxLayout()
-        self.book_service = self._services_combo("book_service")
-        self.book_at = QDateTimeEdit(QDateTime.currentDateTime().addSecs(3600))
-        self.book_at.setObjectName("book_at")
-        self.book_at.setDisplayFormat("dd/MM/yyyy HH:mm")
-        self.book_ref = QLineEdit(placeholderText="Reference (optional)")
-        book.addWidget(self.book_service)
-        book.addWidget(self.book_at)
-        book.addWidget(self.book_ref)
-        left.addLayout(book)
-        book = QHBoxLayout()
-        book.addWidget(self._button("Book", self.book, "book"))
-        book.addWidget(self._button("Change booking", self.change_booking, "change_booking"))
-        book.addWidget(self._button("Cancel booking", self.cancel_booking, "cancel_booking"))
-        book.addWidget(self._button("Arrived", self.arrived, "arrived"))
-        left.addLayout(book)
-
-        add = QGroupBox("Add a visitor who did not use the kiosk")
-        add_row = QHBoxLayout(add)
-        self.add_service = self._services_combo("add_service")
-        self.add_priority = QCheckBox("Priority")
-        add_row.addWidget(self.add_service, 3)
-        add_row.addWidget(self.add_priority)
-        add_row.addWidget(self._button("Add and print", self.add_visitor, "add_visitor"), 1)
-        right.addWidget(add)
-
-        delay = QGroupBox("Delay notice (kiosk, display and new tickets)")
-        delay_row = QGridLayout(delay)
-        self.delay_reason = QLineEdit(placeholderText="Reason, e.g. two advisers are on training")
-        self.delay_reason.setObjectName("delay_reason")
-        self.delay_minutes = QSpinBox(minimum=0, maximum=600, suffix=" min")
-        self.delay_minutes.setObjectName("delay_minutes")
-        delay_row.addWidget(self.delay_reason, 0, 0, 1, 2)
-        delay_row.addWidget(self.delay_minutes, 1, 0)
-        delay_row.addWidget(self._button("Set", self.set_delay, "set_delay"), 1, 1)
-        delay_row.addWidget(self._button("Clear", self.clear_delay, "clear_delay"), 1, 2)
-        right.addWidget(delay)
-
-        right.addWidget(QLabel("<b>Desks</b>"))
-        self.desks = self._table(["Desk", "Staff", "Status", "Serving", "For"])
-        self.desks.setObjectName("desks")
-        right.addWidget(self.desks, 2)
-        right.addWidget(QLabel("<b>Open alerts</b>"))
-        self.alert_table = self._table(["Raised", "What", "Where", "Detail"])
-        self.alert_table.setObjectName("alert_table")
-        right.addWidget(self.alert_table, 1)
-        right.addWidget(self._button("Resolve selected alert", self.resolve_alert, "resolve"))
-        right.addWidget(self._button("Reports (supervisors)", self.ask_reports, "reports"))
+        columns = QSplitter(Qt.Orientation.Horizontal)
+        columns.setChildrenCollapsible(False)
+        root.addWidget(columns, 1)
+        columns.addWidget(self._visitors_panel())
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        self.tabs.addTab(self._desks_tab(), "Desks")
+        self.tabs.addTab(self._bookings_tab(), "Appointments")
+        self.tabs.addTab(self._add_tab(), "Add a visitor")
+        self.tabs.addTab(self._delay_tab(), "Delay notice")
+        self.tabs.addTab(self._alerts_tab(), "Alerts")
+        columns.addWidget(self.tabs)
+        columns.setStretchFactor(0, 3)
+        columns.setStretchFactor(1, 2)
         self.reports_window: Any = None
 
         self._listed: set[str] = set()
@@ -189,16 +129,142 @@ class ReceptionWindow(GuardedActions, QWidget):
         self.timer.start()
         self.refresh()
 
+    # -- panels ----------------------------------------------------------------------------
+
+    def _visitors_panel(self) -> QWidget:
+        """The visitors reception deals with, and what can be done for the one chosen."""
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        heading = QHBoxLayout()
+        heading.addWidget(QLabel("<b>Waiting</b> — walk-ins, in calling order"), 1)
+        self.service_filter = QComboBox()
+        self.service_filter.setObjectName("service_filter")
+        self.service_filter.addItem("All services", "")
+        for service in self.site.services:
+            self.service_filter.addItem(service.name, service.code)
+        self.service_filter.currentIndexChanged.connect(lambda _index: self.refresh())
+        heading.addWidget(self.service_filter)
+        layout.addLayout(heading)
+        self.waiting = self._table(["Ticket", "Service", "Waiting", "Needs", "State"], stretch=1)
+        self.waiting.setObjectName("waiting")
+        layout.addWidget(self.waiting, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(self._button("Greet", self.greet, "greet"), 2)
+        actions.addWidget(self._button("Left", self.mark_left, "left"), 1)
+        actions.addWidget(self._button("Reprint", self.reprint, "reprint"), 1)
+        actions.addWidget(self._button("Priority on/off", self.toggle_priority, "priority"), 1)
+        self.change_button = QPushButton("Change service ▾")
+        self.change_button.setObjectName("change")
+        self.change_menu = QMenu(self.change_button)
+        self.change_menu.setObjectName("change_menu")
+        for service in self.site.services:
+            action = self.change_menu.addAction(service.name)
+            action.setData(service.code)
+            action.triggered.connect(
+                lambda _on=False, c=service.code: self._guard(lambda: self.change(c))
+            )
+        self.change_button.setMenu(self.change_menu)
+        actions.addWidget(self.change_button, 1)
+        layout.addLayout(actions)
+        self._lists = [self.waiting]
+        return panel
+
+    def _desks_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.desks = self._table(["Desk", "Staff", "Status", "Serving", "For", "Parked"], stretch=5)
+        self.desks.setObjectName("desks")
+        layout.addWidget(self.desks, 3)
+        layout.addWidget(QLabel("<b>Parked at desks</b> (put aside by a CSA)"))
+        self.parked = self._table(["Ticket", "Service", "Desk", "Parked for"], stretch=1)
+        self.parked.setObjectName("parked")
+        layout.addWidget(self.parked, 2)
+        row = QHBoxLayout()
+        row.addWidget(self._button("Return to queue", self.return_to_queue, "return_to_queue"))
+        row.addWidget(self._button("Left", self.parked_left, "parked_left"))
+        layout.addLayout(row)
+        return page
+
+    def _bookings_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel("<b>Bookings</b>, today and later, by time"))
+        self.appointments = self._table(["Time", "Reference", "Service", "Status"], stretch=2)
+        self.appointments.setObjectName("appointments")
+        layout.addWidget(self.appointments, 1)
+        form = QGridLayout()
+        self.book_service = self._services_combo("book_service")
+        self.book_at = QDateTimeEdit(QDateTime.currentDateTime().addSecs(3600))
+        self.book_at.setObjectName("book_at")
+        self.book_at.setDisplayFormat("dd/MM/yyyy HH:mm")
+        self.book_ref = QLineEdit(placeholderText="Reference (optional)")
+        self.book_ref.setObjectName("book_ref")
+        form.addWidget(self.book_service, 0, 0, 1, 2)
+        form.addWidget(self.book_at, 1, 0)
+        form.addWidget(self.book_ref, 1, 1)
+        form.addWidget(self._button("Book", self.book, "book"), 2, 0)
+        form.addWidget(self._button("Change booking", self.change_booking, "change_booking"), 2, 1)
+        form.addWidget(self._button("Cancel booking", self.cancel_booking, "cancel_booking"), 3, 0)
+        form.addWidget(self._button("Arrived", self.arrived, "arrived"), 3, 1)
+        layout.addLayout(form)
+        return page
+
+    def _add_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel("<b>Add a visitor</b> who did not use the kiosk"))
+        self.add_service = self._services_combo("add_service")
+        layout.addWidget(self.add_service)
+        self.add_priority = QCheckBox("Priority")
+        layout.addWidget(self.add_priority)
+        layout.addWidget(self._button("Add and print", self.add_visitor, "add_visitor"))
+        layout.addStretch(1)
+        return page
+
+    def _delay_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QGridLayout(page)
+        layout.addWidget(
+            QLabel("<b>Delay notice</b>: the kiosk, the display and new tickets"), 0, 0, 1, 2
+        )
+        self.delay_reason = QLineEdit(placeholderText="Reason, e.g. two advisers are on training")
+        self.delay_reason.setObjectName("delay_reason")
+        self.delay_minutes = QSpinBox(minimum=0, maximum=600, suffix=" min")
+        self.delay_minutes.setObjectName("delay_minutes")
+        layout.addWidget(self.delay_reason, 1, 0, 1, 2)
+        layout.addWidget(QLabel("Estimated extra wait"), 2, 0)
+        layout.addWidget(self.delay_minutes, 2, 1)
+        layout.addWidget(self._button("Set", self.set_delay, "set_delay"), 3, 0)
+        layout.addWidget(self._button("Clear", self.clear_delay, "clear_delay"), 3, 1)
+        layout.setRowStretch(4, 1)
+        return page
+
+    def _alerts_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.alert_table = self._table(["Raised", "What", "Where", "Detail"], stretch=3)
+        self.alert_table.setObjectName("alert_table")
+        layout.addWidget(self.alert_table, 1)
+        layout.addWidget(self._button("Resolve selected alert", self.resolve_alert, "resolve"))
+        layout.addWidget(self._button("Reports (supervisors)", self.ask_reports, "reports"))
+        return page
+
     # -- building blocks -------------------------------------------------------------------
 
-    def _table(self, headings: list[str]) -> QTableWidget:
+    def _table(self, headings: list[str], *, stretch: int) -> QTableWidget:
+        """A read-only list; column `stretch` takes the width the others leave."""
         table = QTableWidget(0, len(headings))
         table.setHorizontalHeaderLabels(headings)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setWordWrap(False)
         table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setStretchLastSection(True)
+        table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         return table
 
     def _services_combo(self, name: str) -> QComboBox:
@@ -208,36 +274,64 @@ class ReceptionWindow(GuardedActions, QWidget):
             combo.addItem(service.name, service.code)
         return combo
 
-    def _selected(self, table: QTableWidget) -> str:
-        row = table.currentRow()
-        if row < 0 or table.item(row, 0) is None:
-            raise DomainError("choose a visitor in the list first")
-        return table.item(row, 0).data(256) or table.item(row, 0).text()
+    @staticmethod
+    def _key(table: QTableWidget) -> str | None:
+        """The ticket (or booking, or alert id) of the row chosen in a list, if any."""
+        rows = {index.row() for index in table.selectionModel().selectedRows()}
+        if not rows:
+            return None
+        item = table.item(min(rows), 0)
+        return None if item is None else item.data(KEY)
+
+    def _selected(self, table: QTableWidget, what: str = "a visitor") -> str:
+        key = self._key(table)
+        if key is None:
+            raise DomainError(f"choose {what} in the list first")
+        return str(key)
+
+    def _chosen_visitor(self) -> str:
+        """The visitor chosen in whichever of reception's visitor lists was touched last."""
+        for table in self._lists:
+            key = self._key(table)
+            if key is not None:
+                return str(key)
+        raise DomainError("choose a visitor in the list first")
 
     # -- actions ----------------------------------------------------------------------------
 
     def greet(self) -> None:
-        ticket = self._selected(self.waiting)
+        ticket = self._chosen_visitor()
         self.office.greet(self.site.code, ticket)
         self.log.write("greeted", site=self.site.code, ticket=ticket)
 
     def mark_left(self) -> None:
-        self.office.leave(self.site.code, self._selected(self.waiting))
+        visit = self.office.leave(self.site.code, self._chosen_visitor())
+        self.log.write("left", site=self.site.code, ticket=visit.ticket)
 
-    def change(self) -> None:
-        self.office.change(
-            self.site.code, self._selected(self.waiting), service=self.change_service.currentData()
+    def change(self, service: str) -> None:
+        visit = self.office.change(self.site.code, self._chosen_visitor(), service=service)
+        self.log.write("changed", site=self.site.code, ticket=visit.ticket, service=service)
+
+    def return_to_queue(self) -> None:
+        """A parked visitor goes back to the queue, keeping their arrival time."""
+        visit = self.office.return_to_queue(
+            self.site.code, self._selected(self.parked, "a parked visitor")
         )
+        self.log.write("returned", site=self.site.code, ticket=visit.ticket)
+
+    def parked_left(self) -> None:
+        visit = self.office.leave(self.site.code, self._selected(self.parked, "a parked visitor"))
+        self.log.write("left", site=self.site.code, ticket=visit.ticket)
 
     def toggle_priority(self) -> None:
-        ticket = self._selected(self.waiting)
+        ticket = self._chosen_visitor()
         visit = self.office.visit(self.site.code, ticket)
         self.office.change(self.site.code, ticket, priority=not visit.priority)
 
     def reprint(self) -> None:
         from shared.printing import print_ticket, ticket_for_reprint
 
-        ticket = self._selected(self.waiting)
+        ticket = self._chosen_visitor()
         outcome = print_ticket(
             self.site,
             ticket_for_reprint(
@@ -283,16 +377,20 @@ class ReceptionWindow(GuardedActions, QWidget):
         local = self.book_at.dateTime().toPython().replace(tzinfo=self.zone)
         self.office.change_appointment(
             self.site.code,
-            self._selected(self.appointments),
+            self._selected(self.appointments, "a booking"),
             service=self.book_service.currentData(),
             at=local,
         )
 
     def cancel_booking(self) -> None:
-        self.office.cancel_appointment(self.site.code, self._selected(self.appointments))
+        self.office.cancel_appointment(
+            self.site.code, self._selected(self.appointments, "a booking")
+        )
 
     def arrived(self) -> None:
-        result = self.office.checkin(self.site.code, appointment=self._selected(self.appointments))
+        result = self.office.checkin(
+            self.site.code, appointment=self._selected(self.appointments, "a booking")
+        )
         self.log.write("checked_in", site=self.site.code, ticket=result.ticket, by="reception")
 
     def set_delay(self) -> None:
@@ -308,13 +406,10 @@ class ReceptionWindow(GuardedActions, QWidget):
         self.delay_minutes.setValue(0)
 
     def resolve_alert(self) -> None:
-        row = self.alert_table.currentRow()
-        if row < 0:
-            raise DomainError("choose an alert first")
-        alert_id = self.alert_table.item(row, 0).data(256)
-        if alert_id is None:
+        key = self._selected(self.alert_table, "an alert")
+        if not key.isdigit():
             raise DomainError("that one clears itself when the visitor is greeted")
-        self.notices.resolve(self.site.code, alert_id=int(alert_id))
+        self.notices.resolve(self.site.code, alert_id=int(key))
 
     # -- showing ------------------------------------------------------------------------------
 
@@ -399,6 +494,7 @@ class ReceptionWindow(GuardedActions, QWidget):
                 ]
                 for w, minutes in zip(walk_ins, waited, strict=True)
             ],
+            [w.ticket for w in walk_ins],
         )
         for w in walk_ins:  # the log says when reception first saw each visitor
             if w.ticket not in self._listed:
@@ -426,15 +522,15 @@ class ReceptionWindow(GuardedActions, QWidget):
                 [when(a["local_time"]), a["ref"], self.site.service(a["service"]).name, a["status"]]
                 for a in appointments
             ],
+            [a["ref"] for a in appointments],
         )
-        for row, a in enumerate(appointments):
-            self.appointments.item(row, 0).setData(256, a["ref"])
 
-        at_desks = {
-            v.desk: v
-            for v in self.office.with_desks(self.site.code)
-            if v.state in (State.CALLED, State.SERVING)
-        }
+        with_desks = self.office.with_desks(self.site.code)
+        at_desks = {v.desk: v for v in with_desks if v.state in (State.CALLED, State.SERVING)}
+        parked = sorted(
+            (v for v in with_desks if v.state is State.PARKED),
+            key=lambda v: v.parked_at or v.arrived_at,
+        )
         sessions = self.staff.desks(self.site.code)
         self._fill(
             self.desks,
@@ -442,14 +538,35 @@ class ReceptionWindow(GuardedActions, QWidget):
                 [
                     s.desk,
                     s.staff_name,
-                    s.status,
+                    "on a break" if s.status == "break" else s.status,
                     at_desks[s.desk].ticket if s.desk in at_desks else "",
                     self._since(at_desks[s.desk].called_at, now)
                     if s.desk in at_desks
                     else self._since(s.status_since, now),
+                    ", ".join(v.ticket for v in parked if v.desk == s.desk),
                 ]
                 for s in sessions
             ],
+            [s.desk for s in sessions],
+        )
+        self._fill(
+            self.parked,
+            [
+                [
+                    v.ticket,
+                    self.site.service(v.service).name,
+                    v.desk or "",
+                    self._since(v.parked_at, now),
+                ]
+                for v in parked
+            ],
+            [v.ticket for v in parked],
+        )
+        self.tabs.setTabText(
+            0,
+            f"Desks ({len(sessions)}, {len(parked)} parked)"
+            if parked
+            else f"Desks ({len(sessions)})",
         )
 
         alerts = self.notices.alerts(self.site.code)
@@ -466,9 +583,9 @@ class ReceptionWindow(GuardedActions, QWidget):
             ["", "NOT GREETED", t, f"past the {targets.greet_minutes}-minute greet target"]
             for t in late_greet
         ]
-        self._fill(self.alert_table, rows)
-        for row, a in enumerate(alerts):
-            self.alert_table.item(row, 0).setData(256, a.id)
+        self._fill(
+            self.alert_table, rows, [str(a.id) for a in alerts] + [f"greet:{t}" for t in late_greet]
+        )
         urgent = [f"{a.kind.upper()}: {a.detail or a.source}" for a in alerts]
         if late_greet:
             urgent.append(f"Not greeted after {targets.greet_minutes} min: {', '.join(late_greet)}")
@@ -504,15 +621,22 @@ class ReceptionWindow(GuardedActions, QWidget):
         )
 
     @staticmethod
-    def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
-        selected = table.currentRow()
+    def _fill(table: QTableWidget, rows: list[list[str]], keys: list[str]) -> None:
+        """Redraw a list; the row chosen stays chosen by its key (never by its position,
+        which changes as the queue moves: Greet must greet the visitor the receptionist
+        chose)."""
+        chosen = ReceptionWindow._key(table)
         table.setRowCount(len(rows))
         for r, values in enumerate(rows):
             for c, value in enumerate(values):
-                table.setItem(r, c, QTableWidgetItem(str(value)))
-        table.resizeColumnsToContents()
-        if 0 <= selected < len(rows):
-            table.selectRow(selected)
+                item = QTableWidgetItem(str(value))
+                if c == 0:
+                    item.setData(KEY, keys[r])
+                table.setItem(r, c, item)
+        if chosen in keys:
+            table.selectRow(keys.index(chosen))
+        else:
+            table.clearSelection()
 
     @staticmethod
     def _paint(table: QTableWidget, row: int, background: QColor, foreground: QColor) -> None:

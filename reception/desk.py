@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from shared.domain import DomainError, Outcome, State
+from shared.domain import DomainError, Outcome, State, Visit
 from shared.eventlog import EventLog
 from shared.notices import Notices
 from shared.office import Office
@@ -47,6 +49,7 @@ QPushButton:disabled { background: #b1b4b6; color: #0b0c0c; }
 QPushButton#call_next { font-size: 22px; min-height: 56px; }
 QPushButton#alarm { background: #0b0c0c; color: #ffdd00; border: 4px solid #ffdd00; }
 QLineEdit, QComboBox { font-size: 16px; min-height: 32px; }
+QListWidget { font-size: 16px; }
 """
 
 
@@ -64,6 +67,7 @@ class DeskWindow(GuardedActions, QWidget):
         self.desk = self.site.desk(desk)
         self.log = log
         self.staff_name = ""
+        self._current: Visit | None = None  # the visitor called to or served at this desk
         self.setWindowTitle(f"OneStop — {self.desk.name}")
         if on_top:
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
@@ -144,6 +148,19 @@ class DeskWindow(GuardedActions, QWidget):
         transfer_row.addWidget(self.transfer_to, 4)
         transfer_row.addWidget(self.transfer_button, 1)
         layout.addLayout(transfer_row)
+        layout.addWidget(QLabel("<b>Parked here</b> (Resume calls them back to this desk)"))
+        parked_row = QHBoxLayout()
+        self.parked = QListWidget()
+        self.parked.setObjectName("parked")
+        self.parked.itemSelectionChanged.connect(self._enable_buttons)
+        parked_row.addWidget(self.parked, 3)
+        parked_buttons = QVBoxLayout()
+        self.resume_button = self._button("Resume", self.resume, "resume")
+        self.return_button = self._button("Return to queue", self.return_parked, "return_to_queue")
+        parked_buttons.addWidget(self.resume_button)
+        parked_buttons.addWidget(self.return_button)
+        parked_row.addLayout(parked_buttons, 2)
+        layout.addLayout(parked_row)
         bottom = QHBoxLayout()
         self.break_button = self._button("Break", self.toggle_break, "break")
         bottom.addWidget(self.break_button)
@@ -202,12 +219,36 @@ class DeskWindow(GuardedActions, QWidget):
     def park(self) -> None:
         self.office.park(self.site.code, desk=self.desk.name)
 
+    def _selected_parked(self) -> str:
+        items = self.parked.selectedItems()
+        if not items:
+            raise DomainError("choose a parked visitor in the list first")
+        return str(items[0].data(Qt.ItemDataRole.UserRole))
+
+    def resume(self) -> None:
+        """Call a parked visitor back to this desk (the display announces it again)."""
+        visit = self.office.call_ticket(self.site.code, self.desk.name, self._selected_parked())
+        self.log.write(
+            "called",
+            site=self.site.code,
+            ticket=visit.ticket,
+            desk=self.desk.name,
+            called_at=visit.called_at.isoformat() if visit.called_at else None,
+            resumed=True,
+        )
+
+    def return_parked(self) -> None:
+        visit = self.office.return_to_queue(self.site.code, self._selected_parked())
+        self.log.write("returned", site=self.site.code, ticket=visit.ticket, desk=self.desk.name)
+
     def transfer(self) -> None:
+        """The visitor at the desk, or (when nobody is) the parked visitor chosen."""
         kind, target = self.transfer_to.currentData()
-        if kind == "service":
-            self.office.transfer(self.site.code, desk=self.desk.name, to_service=target)
+        where = {"to_service": target} if kind == "service" else {"to_desk": target}
+        if self._current is not None:
+            self.office.transfer(self.site.code, desk=self.desk.name, **where)
         else:
-            self.office.transfer(self.site.code, desk=self.desk.name, to_desk=target)
+            self.office.transfer(self.site.code, self._selected_parked(), **where)
 
     def toggle_break(self) -> None:
         on_break = self.break_button.text() == "Break"
@@ -251,12 +292,11 @@ class DeskWindow(GuardedActions, QWidget):
         if self.stack.currentIndex() == 0:
             return
         self.heading.setText(f"<b>{self.desk.name}</b> — {self.staff_name}")
-        at_desk = [
-            v
-            for v in self.office.with_desks(self.site.code)
-            if v.desk == self.desk.name and v.state in (State.CALLED, State.SERVING)
-        ]
+        mine = [v for v in self.office.with_desks(self.site.code) if v.desk == self.desk.name]
+        at_desk = [v for v in mine if v.state in (State.CALLED, State.SERVING)]
         visit = at_desk[0] if at_desk else None
+        self._current = visit
+        self._show_parked([v for v in mine if v.state is State.PARKED])
         if visit is None:
             self.current.setText("—")
             self.details.setText("Nobody at the desk.")
@@ -272,11 +312,32 @@ class DeskWindow(GuardedActions, QWidget):
             )
         waiting = [w for w in self.office.waiting(self.site.code) if self.desk.serves(w.service)]
         self.waiting.setText(f"{len(waiting)} waiting for this desk")
+        self._enable_buttons()
+
+    def _show_parked(self, parked: list[Visit]) -> None:
+        chosen = {i.data(Qt.ItemDataRole.UserRole) for i in self.parked.selectedItems()}
+        now = datetime.now(UTC)
+        self.parked.clear()
+        for visit in sorted(parked, key=lambda v: v.parked_at or v.arrived_at):
+            since = visit.parked_at or now
+            item = QListWidgetItem(
+                f"{visit.ticket}  {self.site.service(visit.service).name} — parked "
+                f"{(now - since).total_seconds() / 60:.0f} min"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, visit.ticket)
+            self.parked.addItem(item)
+            item.setSelected(visit.ticket in chosen)
+
+    def _enable_buttons(self) -> None:
+        visit = self._current
         called = visit is not None and visit.state is State.CALLED
         serving = visit is not None and visit.state is State.SERVING
+        parked_chosen = bool(self.parked.selectedItems())
         self.recall_button.setEnabled(called)
         self.start_button.setEnabled(called)
         self.no_show_button.setEnabled(called)
         self.finish_button.setEnabled(serving)
         self.park_button.setEnabled(called or serving)
-        self.transfer_button.setEnabled(called or serving)
+        self.transfer_button.setEnabled(called or serving or parked_chosen)
+        self.resume_button.setEnabled(parked_chosen and visit is None)
+        self.return_button.setEnabled(parked_chosen)

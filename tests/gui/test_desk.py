@@ -85,3 +85,69 @@ def test_a_csa_serves_visitors_from_the_desk(qtbot, office, tmp_path) -> None:
     assert Staff(office.db).desks("bootle") == []
     events = [e["event"] for e in read_events(tmp_path / "desk.jsonl")]
     assert events[:3] == ["signed_in", "called", "recalled"] and "safety_alarm" in events
+
+
+def signed_in(qtbot, office, tmp_path, desk: str = "3") -> DeskWindow:
+    window = DeskWindow(office, "bootle", desk, log=EventLog("desk", tmp_path))
+    qtbot.addWidget(window)
+    window.show()
+    window.name.setText("Jo Bloggs")
+    window.pin.setText("1234")
+    press(qtbot, window, "sign_in")
+    assert window.stack.currentIndex() == 1, window.error.text()
+    return window
+
+
+def parked_tickets(window: DeskWindow) -> list[str]:
+    return [window.parked.item(r).text().split()[0] for r in range(window.parked.count())]
+
+
+def choose_parked(window: DeskWindow, ticket: str) -> None:
+    window.parked.clearSelection()
+    for row in range(window.parked.count()):
+        if window.parked.item(row).text().startswith(ticket):
+            window.parked.item(row).setSelected(True)
+            return
+    raise AssertionError(f"{ticket} is not parked here")
+
+
+def test_parked_visitors_are_listed_resumed_returned_and_transferred(
+    qtbot, office, tmp_path
+) -> None:
+    first, second, third = (office.checkin("bootle", "housing-benefit") for _ in range(3))
+    window = signed_in(qtbot, office, tmp_path)
+    press(qtbot, window, "call_next")
+    press(qtbot, window, "park")
+    assert window.current.text() == "—" and parked_tickets(window) == [first.ticket]
+    assert not window.resume_button.isEnabled()  # nobody chosen yet
+    press(qtbot, window, "call_next")
+    press(qtbot, window, "start")
+    press(qtbot, window, "park")
+    assert parked_tickets(window) == [first.ticket, second.ticket]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(SHOTS / "desk-parked.png"))
+
+    # Resume calls the chosen one back to this desk; the list keeps the other.
+    choose_parked(window, second.ticket)
+    press(qtbot, window, "resume")
+    back = office.visit("bootle", second.ticket)
+    assert (back.state.value, back.desk, back.call_count) == ("called", "Desk 3", 2)
+    assert window.current.text() == second.ticket and parked_tickets(window) == [first.ticket]
+    # While a visitor is at the desk, another parked one cannot be resumed over them.
+    choose_parked(window, first.ticket)
+    assert not window.resume_button.isEnabled()
+    press(qtbot, window, "return_to_queue")
+    assert office.visit("bootle", first.ticket).waiting and parked_tickets(window) == []
+    assert office.waiting("bootle")[0].ticket == first.ticket  # kept their place
+
+    # A parked visitor can be transferred when nobody is at the desk.
+    press(qtbot, window, "start")
+    press(qtbot, window, "park")
+    choose_parked(window, second.ticket)
+    window.transfer_to.setCurrentIndex(window.transfer_to.findText("Council Tax"))
+    press(qtbot, window, "transfer")
+    moved = office.visit("bootle", second.ticket)
+    assert moved.service == "council-tax" and moved.waiting and parked_tickets(window) == []
+    events = [(e["event"], e.get("ticket")) for e in read_events(tmp_path / "desk.jsonl")]
+    assert events.count(("called", second.ticket)) == 2 and ("returned", first.ticket) in events
+    assert office.visit("bootle", third.ticket).waiting  # never touched

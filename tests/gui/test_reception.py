@@ -171,3 +171,57 @@ def test_supervisors_see_reports_with_charts(qtbot, office, tmp_path) -> None:
     assert len(reports.views) == 4
     SHOTS.mkdir(parents=True, exist_ok=True)
     reports.grab().save(str(SHOTS / "reports.png"))
+
+
+def test_reception_sees_parked_visitors_and_returns_them_to_the_queue(
+    qtbot, office, tmp_path
+) -> None:
+    first = office.checkin("bootle", "council-tax")
+    second = office.checkin("bootle", "council-tax")
+    office.call_next("bootle", "Desk 1")
+    office.park("bootle", desk="Desk 1")
+    office.call_next("bootle", "Desk 1")
+    office.park("bootle", desk="Desk 1")
+    Staff(office.db).add("bootle", "Jo Bloggs", "1234")
+    Staff(office.db).sign_in("bootle", "Desk 1", "Jo Bloggs", "1234")
+    window = ReceptionWindow(
+        office, "bootle", log=EventLog("reception", tmp_path), printer="preview"
+    )
+    qtbot.addWidget(window)
+    window.show()
+    assert window.waiting.rowCount() == 0  # parked visitors are not in the queue...
+    listed = [window.parked.item(r, 0).text() for r in range(window.parked.rowCount())]
+    assert listed == [first.ticket, second.ticket]  # ...but reception sees them
+    assert window.parked.item(0, 2).text() == "Desk 1"
+    assert window.desks.item(0, 5).text() == f"{first.ticket}, {second.ticket}"
+    assert "1 parked" not in window.tabs.tabText(0) and "2 parked" in window.tabs.tabText(0)
+
+    press(qtbot, window, "return_to_queue")
+    assert "choose a parked visitor" in window.error.text()
+    window.parked.selectRow(row_of(window.parked, second.ticket))
+    press(qtbot, window, "return_to_queue")
+    assert office.visit("bootle", second.ticket).state.value == "greeted"
+    assert [window.waiting.item(r, 0).text() for r in range(window.waiting.rowCount())] == [
+        second.ticket
+    ]
+    window.parked.selectRow(row_of(window.parked, first.ticket))
+    press(qtbot, window, "parked_left")
+    assert office.visit("bootle", first.ticket).state.value == "left"
+    assert window.parked.rowCount() == 0
+
+
+def test_the_chosen_visitor_stays_chosen_when_the_queue_reorders(qtbot, office, tmp_path) -> None:
+    office.checkin("bootle", "council-tax")
+    chosen = office.checkin("bootle", "council-tax")
+    window = ReceptionWindow(
+        office, "bootle", log=EventLog("reception", tmp_path), printer="preview"
+    )
+    qtbot.addWidget(window)
+    window.show()
+    window.waiting.selectRow(row_of(window.waiting, chosen.ticket))
+    urgent = office.checkin("bootle", "council-tax", priority=True)  # goes to the top
+    window.refresh()
+    assert window.waiting.item(0, 0).text() == urgent.ticket
+    press(qtbot, window, "greet")
+    assert office.visit("bootle", chosen.ticket).greeted_at is not None
+    assert office.visit("bootle", urgent.ticket).greeted_at is None
