@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDateTime, Qt, QTimer
+from PySide6.QtCore import QDateTime, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,12 +36,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shared.domain import DomainError, State
+from shared.devices.ticket import Ticket
+from shared.domain import DomainError, Site, State
 from shared.domain.targets import greet_target_met, serve_target_met, wait_minutes
 from shared.eventlog import EventLog
 from shared.notices import Notices
 from shared.office import Office
 from shared.qt.actions import GuardedActions
+from shared.qt.jobs import tell
 from shared.staff import Staff
 
 STYLE = """
@@ -51,6 +53,8 @@ QLabel#alerts { background: #0b0c0c; color: #ffdd00; font-size: 20px; font-weigh
     padding: 8px; }
 QLabel#figures { font-size: 18px; font-weight: bold; }
 QLabel#error { background: #ffdd00; color: #0b0c0c; font-weight: bold; padding: 4px; }
+QLabel#status { background: #e8f1f8; color: #0b0c0c; font-size: 18px; font-weight: bold;
+    padding: 4px; border-left: 6px solid #005a87; }
 QPushButton { background: #005a87; color: white; font-size: 15px; font-weight: bold;
     min-height: 34px; border: 2px solid #0b0c0c; border-radius: 5px; padding: 2px 10px; }
 QPushButton#greet { font-size: 20px; min-height: 48px; }
@@ -63,7 +67,27 @@ LATE_GREET = QColor("#ffdd00")  # yellow: past the greet target, not yet greeted
 LATE_SERVE = QColor("#0b0c0c")  # black with yellow text: past the serve target
 
 
+class _PrintJob(QRunnable):
+    """One ticket to the printer, off the GUI thread (a dead network printer blocks for
+    seconds); answers through the window's `printed` signal."""
+
+    def __init__(self, window: ReceptionWindow, site: Site, ticket: Ticket) -> None:
+        super().__init__()
+        self.window = window
+        self.site = site
+        self.ticket = ticket
+        self.printer = window.printer
+
+    def run(self) -> None:
+        from shared.printing import print_ticket
+
+        outcome = print_ticket(self.site, self.ticket, self.printer)
+        tell(self.window, "printed", self.ticket.ticket, outcome)
+
+
 class ReceptionWindow(GuardedActions, QWidget):
+    printed = Signal(str, object)  # ticket number, PrintOutcome (from a print job)
+
     def __init__(
         self,
         office: Office,
@@ -97,10 +121,18 @@ class ReceptionWindow(GuardedActions, QWidget):
         self.error.setWordWrap(True)
         self.error.setVisible(False)
         root.addWidget(self.error)
+        self.status = QLabel("")
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        self.status.setVisible(False)
+        root.addWidget(self.status)
         self.figures = QLabel("")
         self.figures.setObjectName("figures")
         self.figures.setWordWrap(True)
         root.addWidget(self.figures)
+        self.pool = QThreadPool(self)  # the window's: it waits for a job in flight
+        self.pool.setMaxThreadCount(1)  # one printer, one ticket at a time, in order
+        self.printed.connect(self._after_print)
         columns = QSplitter(Qt.Orientation.Horizontal)
         columns.setChildrenCollapsible(False)
         root.addWidget(columns, 1)
@@ -146,9 +178,24 @@ class ReceptionWindow(GuardedActions, QWidget):
         self.service_filter.currentIndexChanged.connect(lambda _index: self.refresh())
         heading.addWidget(self.service_filter)
         layout.addLayout(heading)
+        lists = QSplitter(Qt.Orientation.Vertical)
+        lists.setChildrenCollapsible(False)
         self.waiting = self._table(["Ticket", "Service", "Waiting", "Needs", "State"], stretch=1)
         self.waiting.setObjectName("waiting")
-        layout.addWidget(self.waiting, 1)
+        lists.addWidget(self.waiting)
+        arrived = QWidget()
+        arrived_layout = QVBoxLayout(arrived)
+        arrived_layout.setContentsMargins(0, 4, 0, 0)
+        arrived_layout.addWidget(QLabel("<b>Appointments here</b> — arrived, by appointed time"))
+        self.arrived_list = self._table(
+            ["Ticket", "Due", "Service", "Waiting", "Needs", "State"], stretch=2
+        )
+        self.arrived_list.setObjectName("arrived_list")
+        arrived_layout.addWidget(self.arrived_list, 1)
+        lists.addWidget(arrived)
+        lists.setStretchFactor(0, 3)
+        lists.setStretchFactor(1, 2)
+        layout.addWidget(lists, 1)
         actions = QHBoxLayout()
         actions.addWidget(self._button("Greet", self.greet, "greet"), 2)
         actions.addWidget(self._button("Left", self.mark_left, "left"), 1)
@@ -167,8 +214,17 @@ class ReceptionWindow(GuardedActions, QWidget):
         self.change_button.setMenu(self.change_menu)
         actions.addWidget(self.change_button, 1)
         layout.addLayout(actions)
-        self._lists = [self.waiting]
+        self._lists = [self.waiting, self.arrived_list]
+        for table in self._lists:  # one visitor chosen at a time, in either list
+            table.itemSelectionChanged.connect(lambda t=table: self._only_chosen_in(t))
         return panel
+
+    def _only_chosen_in(self, table: QTableWidget) -> None:
+        if self._key(table) is None:
+            return
+        for other in self._lists:
+            if other is not table:
+                other.clearSelection()
 
     def _desks_tab(self) -> QWidget:
         page = QWidget()
@@ -190,7 +246,9 @@ class ReceptionWindow(GuardedActions, QWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(QLabel("<b>Bookings</b>, today and later, by time"))
-        self.appointments = self._table(["Time", "Reference", "Service", "Status"], stretch=2)
+        self.appointments = self._table(
+            ["Time", "Reference", "Service", "Status", "Ticket"], stretch=2
+        )
         self.appointments.setObjectName("appointments")
         layout.addWidget(self.appointments, 1)
         form = QGridLayout()
@@ -388,10 +446,14 @@ class ReceptionWindow(GuardedActions, QWidget):
         )
 
     def arrived(self) -> None:
-        result = self.office.checkin(
-            self.site.code, appointment=self._selected(self.appointments, "a booking")
-        )
+        """The booked visitor is here: check them in and print their ticket."""
+        from shared.printing import ticket_for_checkin
+
+        booking = self._selected(self.appointments, "a booking")
+        result = self.office.checkin(self.site.code, appointment=booking)
         self.log.write("checked_in", site=self.site.code, ticket=result.ticket, by="reception")
+        self.say(f"Booking {booking} has arrived: ticket {result.ticket} (printing…)")
+        self._print(ticket_for_checkin(self.site, result, self.notices.notice(self.site.code)))
 
     def set_delay(self) -> None:
         self.notices.set_delay(
@@ -410,6 +472,37 @@ class ReceptionWindow(GuardedActions, QWidget):
         if not key.isdigit():
             raise DomainError("that one clears itself when the visitor is greeted")
         self.notices.resolve(self.site.code, alert_id=int(key))
+
+    # -- printing ---------------------------------------------------------------------------
+
+    def _print(self, ticket: Ticket) -> None:
+        self.pool.start(_PrintJob(self, self.site, ticket))
+
+    def _after_print(self, number: str, outcome: Any) -> None:
+        self.log.write(
+            "ticket_printed" if outcome.printed else "ticket_not_printed",
+            site=self.site.code,
+            ticket=number,
+            printer=outcome.printer,
+            preview=outcome.preview,
+            error=outcome.error,
+        )
+        if outcome.printed:
+            self.say(f"Ticket {number} printed")
+            return
+        self.status.setVisible(False)
+        self.error.setText(
+            f"{number} is in the queue but its ticket was not printed: {outcome.error}"
+        )
+        self.error.setVisible(True)
+
+    def wait_for_printing(self, milliseconds: int = 10_000) -> bool:
+        return self.pool.waitForDone(milliseconds)
+
+    def say(self, text: str) -> None:
+        """A message for the receptionist that is not an error (a ticket number)."""
+        self.status.setText(text)
+        self.status.setVisible(True)
 
     # -- showing ------------------------------------------------------------------------------
 
@@ -454,6 +547,7 @@ class ReceptionWindow(GuardedActions, QWidget):
             pass  # tried again tomorrow; the figures never depend on it
 
     def closeEvent(self, event: Any) -> None:
+        self.pool.waitForDone(10_000)
         self.purge_timer.stop()
         self.first_purge.stop()
         self.timer.stop()
@@ -509,6 +603,11 @@ class ReceptionWindow(GuardedActions, QWidget):
             if w.state == "checked_in" and minutes > targets.greet_minutes:
                 late_greet.append(w.ticket)
 
+        booked = sorted(
+            (w for w in waiting if w.appointment_at), key=lambda w: (w.appointment_at, w.ticket)
+        )
+        late_greet += self._show_arrived(booked, now)
+
         today = now.astimezone(self.zone).date()
         appointments = self.office.appointments(self.site.code)  # today and later
 
@@ -519,7 +618,13 @@ class ReceptionWindow(GuardedActions, QWidget):
         self._fill(
             self.appointments,
             [
-                [when(a["local_time"]), a["ref"], self.site.service(a["service"]).name, a["status"]]
+                [
+                    when(a["local_time"]),
+                    a["ref"],
+                    self.site.service(a["service"]).name,
+                    a["status"],
+                    a["ticket"] or "",
+                ]
                 for a in appointments
             ],
             [a["ref"] for a in appointments],
@@ -592,6 +697,51 @@ class ReceptionWindow(GuardedActions, QWidget):
         self.alerts.setText("   ■   ".join(urgent) if urgent else "No alerts")
         self.alerts.setStyleSheet("" if urgent else "background: #e8f1f8; color: #0b0c0c;")
         self._figures(now, len(waiting))
+
+    def _show_arrived(self, booked: list[Any], now: datetime) -> list[str]:
+        """Appointment visitors who are here, by appointed time; the ones not greeted in time."""
+        targets = self.site.targets
+        waited = [(now - datetime.fromisoformat(w.arrived_at)).total_seconds() / 60 for w in booked]
+        self._fill(
+            self.arrived_list,
+            [
+                [
+                    w.ticket,
+                    datetime.fromisoformat(w.appointment_at)
+                    .astimezone(self.zone)
+                    .strftime("%H:%M"),
+                    self.site.service(w.service).name,
+                    f"{minutes:.0f} min",
+                    self._needs(w),
+                    w.state.replace("_", " "),
+                ]
+                for w, minutes in zip(booked, waited, strict=True)
+            ],
+            [w.ticket for w in booked],
+        )
+        late_greet = []
+        grace = targets.appointment_grace_minutes
+        for row, (w, minutes) in enumerate(zip(booked, waited, strict=True)):
+            due = max(
+                datetime.fromisoformat(w.appointment_at), datetime.fromisoformat(w.arrived_at)
+            )
+            overdue = (now - due).total_seconds() / 60 > grace
+            if minutes > targets.serve_minutes or overdue:
+                self._paint(self.arrived_list, row, LATE_SERVE, QColor("#ffdd00"))
+            elif minutes > targets.greet_minutes and w.state == "checked_in":
+                self._paint(self.arrived_list, row, LATE_GREET, QColor("#0b0c0c"))
+            if w.state == "checked_in" and minutes > targets.greet_minutes:
+                late_greet.append(w.ticket)
+            if w.ticket not in self._listed:
+                self._listed.add(w.ticket)
+                self.log.write(
+                    "listed",
+                    site=self.site.code,
+                    ticket=w.ticket,
+                    service=w.service,
+                    appointment=True,
+                )
+        return late_greet
 
     def _needs(self, w: Any) -> str:
         needs = [

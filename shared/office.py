@@ -671,11 +671,15 @@ class Office:
                 high = datetime.combine(last + timedelta(days=1), datetime.min.time(), zone)
                 conditions.append(appointment_t.c.at < high)
             rows = tx.conn.execute(
-                select(appointment_t)
+                select(appointment_t, visit_t.c.ticket)
+                .outerjoin(visit_t, visit_t.c.id == appointment_t.c.visit_id)
                 .where(*conditions)
                 .order_by(appointment_t.c.at, appointment_t.c.ref)
             ).all()
-            return [_appointment_json(site_ref, r.ref, r.service, r.at, r.status) for r in rows]
+            return [
+                _appointment_json(site_ref, r.ref, r.service, r.at, r.status, r.ticket)
+                for r in rows
+            ]
 
     def import_appointments(self, path: str | Path, default_site: str | None = None) -> int:
         """All or nothing: a bad row names its line, and nothing is imported."""
@@ -707,7 +711,12 @@ def _copy(visit: Visit) -> Visit:
 
 
 def _appointment_json(
-    site_ref: repo.SiteRef, ref: str, service: str, at: datetime, status: str
+    site_ref: repo.SiteRef,
+    ref: str,
+    service: str,
+    at: datetime,
+    status: str,
+    ticket: str | None = None,
 ) -> dict[str, Any]:
     local = at.astimezone(ZoneInfo(site_ref.site.timezone))
     return {
@@ -717,6 +726,7 @@ def _appointment_json(
         "at": at.isoformat(),
         "local_time": local.strftime("%Y-%m-%d %H:%M"),
         "status": status,
+        "ticket": ticket,  # the ticket issued when the visitor arrived
     }
 
 

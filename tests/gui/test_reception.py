@@ -225,3 +225,71 @@ def test_the_chosen_visitor_stays_chosen_when_the_queue_reorders(qtbot, office, 
     press(qtbot, window, "greet")
     assert office.visit("bootle", chosen.ticket).greeted_at is not None
     assert office.visit("bootle", urgent.ticket).greeted_at is None
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_arrived_appointments_have_their_own_list_with_the_same_actions(
+    qtbot, office, tmp_path
+) -> None:
+    from shared.eventlog import read_events
+
+    now = datetime.now(UTC)
+    late = office.add_appointment("bootle", "council-tax", now + timedelta(minutes=1), "BK-LATE")
+    early = office.add_appointment("bootle", "housing-benefit", now - timedelta(minutes=3), "BK-1")
+    walk_in = office.checkin("bootle", "council-tax")
+    clock = Clock()
+    window = ReceptionWindow(
+        office, "bootle", log=EventLog("reception", tmp_path), printer="preview", clock=clock
+    )
+    window.resize(1600, 900)
+    qtbot.addWidget(window)
+    window.show()
+    window.tabs.setCurrentIndex(1)
+    for ref in (late["ref"], early["ref"]):
+        window.appointments.selectRow(row_of(window.appointments, ref))
+        press(qtbot, window, "arrived")
+        assert not window.error.isVisible(), window.error.text()
+    number = window.appointments.item(row_of(window.appointments, "BK-1"), 4).text()
+    assert number.startswith("H") and f"ticket {number}" in window.status.text()
+    assert window.wait_for_printing()
+    qtbot.waitUntil(lambda: window.status.text() == f"Ticket {number} printed")
+    printed = [e for e in read_events(tmp_path / "reception.jsonl") if e["event"] == "ticket_printed"]
+    assert len(printed) == 2 and all(e["preview"].endswith(".png") for e in printed)
+
+    # The walk-ins list keeps walk-ins; appointments are listed by appointed time.
+    assert [window.waiting.item(r, 0).text() for r in range(window.waiting.rowCount())] == [
+        walk_in.ticket
+    ]
+    listed = [window.arrived_list.item(r, 0).text() for r in range(window.arrived_list.rowCount())]
+    assert listed[0] == number and len(listed) == 2
+    late_ticket = listed[1]
+
+    # Past the greet target: coloured and alerted like walk-ins.
+    clock.now = now + timedelta(minutes=4)
+    window.refresh()
+    assert window.arrived_list.item(0, 0).background().color().name() == "#ffdd00"
+    assert late_ticket in window.alerts.text() and number in window.alerts.text()
+    window.arrived_list.selectRow(row_of(window.arrived_list, number))
+    press(qtbot, window, "greet")
+    assert office.visit("bootle", number).greeted_at is not None
+    assert number not in window.alerts.text() and late_ticket in window.alerts.text()
+
+    # Choosing in one list clears the other: the actions act on one visitor.
+    window.waiting.selectRow(0)
+    assert window.arrived_list.selectionModel().selectedRows() == []
+    window.arrived_list.selectRow(row_of(window.arrived_list, late_ticket))
+    assert window.waiting.selectionModel().selectedRows() == []
+    press(qtbot, window, "priority")
+    assert office.visit("bootle", late_ticket).priority
+    press(qtbot, window, "left")
+    assert office.visit("bootle", late_ticket).state.value == "left"
+    assert office.visit("bootle", walk_in.ticket).state.value == "checked_in"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(SHOTS / "reception-appointments.png"))
