@@ -12,6 +12,15 @@ came late. First point of contact resolution and avoidable contact are shares
 of finished visits. Survey shares are over the responses that answered that
 question; "satisfied" is 4 or 5 on the five-point scale. Percentages and minutes
 are rounded half up to one decimal; a figure with nothing to count is null.
+
+Exactness: every time is turned into whole milliseconds in SQL (rounded to the
+nearest), so a wait is an exact whole number of milliseconds on both databases.
+SQLite's julianday() is a float of days, and (julianday(b) - julianday(a)) * 86400
+is off by a few hundred-thousandths of a second: a greet at exactly 2 minutes came
+out as 120.000033 s and missed its target. Targets are compared in milliseconds,
+averages are exact sums divided in Python (Decimal), and the 90th percentile takes
+its two neighbouring waits from the database and interpolates in Python, so both
+databases give the same figure to the last decimal.
 """
 
 from __future__ import annotations
@@ -21,10 +30,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, and_, case, cast, func, literal, select
+from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal, select
 
 from shared.domain import DomainError
 from shared.store import repository as repo
@@ -32,6 +42,7 @@ from shared.store.db import Database, Tx
 from shared.store.tables import site_t, survey_t, visit_t
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MINUTE_MS = 60_000
 
 
 @dataclass(frozen=True)
@@ -44,7 +55,10 @@ class Period:
         match = re.fullmatch(r"(\d{4})-?Q([1-4])", text.strip().upper())
         if not match:
             raise DomainError(f"{text!r} is not a quarter like 2025-Q3")
-        year, number = int(match.group(1)), int(match.group(2))
+        return cls._quarter(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def _quarter(cls, year: int, number: int) -> Period:
         first_month = 3 * (number - 1) + 1
         last_month = first_month + 2
         return cls(
@@ -56,6 +70,31 @@ class Period:
         if self.end < self.start:
             raise DomainError("the period ends before it starts")
 
+    @property
+    def quarter_name(self) -> str | None:
+        """ "2025-Q3" when the period is exactly a calendar quarter, else None."""
+        number = (self.start.month - 1) // 3 + 1
+        if self == Period._quarter(self.start.year, number):
+            return f"{self.start.year}-Q{number}"
+        return None
+
+    def previous_quarter(self) -> Period | None:
+        """The quarter before, when this period is a quarter."""
+        if self.quarter_name is None:
+            return None
+        number = (self.start.month - 1) // 3 + 1
+        year, number = (self.start.year, number - 1) if number > 1 else (self.start.year - 1, 4)
+        return Period._quarter(year, number)
+
+    def months(self) -> list[str]:
+        """Every month the period touches, "YYYY-MM"."""
+        result = []
+        year, month = self.start.year, self.start.month
+        while (year, month) <= (self.end.year, self.end.month):
+            result.append(f"{year}-{month:02d}")
+            year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+        return result
+
     def utc_bounds(self, timezone: str) -> tuple[datetime, datetime]:
         zone = ZoneInfo(timezone)
         return (
@@ -64,22 +103,51 @@ class Period:
         )
 
 
-def one_decimal(value: float | Decimal | None) -> float | None:
+def _exact(value: Fraction | Decimal | int) -> Decimal:
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    return Decimal(value)
+
+
+def one_decimal(value: Fraction | Decimal | int | float | None) -> float | None:
+    """Half up to one decimal (12.25 -> 12.3), from the exact value when given one."""
     if value is None:
         return None
-    return float(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    exact = Decimal(str(value)) if isinstance(value, float) else _exact(value)
+    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def whole_number(value: Fraction | Decimal | int | None) -> int | None:
+    """Half up to a whole number (9.5 -> 10), from the exact value."""
+    if value is None:
+        return None
+    return int(_exact(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 def share(part: Any, whole: Any) -> float | None:
     if not whole:
         return None
-    return one_decimal(Decimal(int(part or 0)) * 100 / Decimal(int(whole)))
+    return one_decimal(Fraction(int(part or 0) * 100, int(whole)))
 
 
-def seconds(tx: Tx, later: Any, earlier: Any) -> Any:
+def minutes(total_ms: Any, count: Any) -> Fraction | None:
+    """The exact mean in minutes of `count` waits summing to `total_ms` milliseconds."""
+    if not count:
+        return None
+    return Fraction(int(total_ms or 0), int(count) * MINUTE_MS)
+
+
+def millis(tx: Tx, moment: Any) -> Any:
+    """A time as whole milliseconds (rounded to the nearest), exact on both databases."""
     if tx.postgres:
-        return func.extract("epoch", later - earlier)
-    return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+        return cast(func.round(func.extract("epoch", moment) * 1000), BigInteger)
+    # julianday is a float of days; times 86,400,000 it is within a tenth of a
+    # millisecond of the whole millisecond SQLite parsed, so rounding makes it exact.
+    return cast(func.round(func.julianday(moment) * 86_400_000.0), Integer)
+
+
+def elapsed_ms(tx: Tx, later: Any, earlier: Any) -> Any:
+    return millis(tx, later) - millis(tx, earlier)
 
 
 def greatest(tx: Tx, a: Any, b: Any) -> Any:
@@ -95,27 +163,32 @@ def compute(db: Database, sites: list[str] | None, period: Period) -> dict[str, 
         return _compute(tx, refs, period)
 
 
-def _target(refs: list[repo.SiteRef], attribute: str) -> Any:
-    """Each site's own target, as SQL: CASE site_id WHEN 1 THEN 120 ... END (seconds)."""
+def _target_ms(refs: list[repo.SiteRef], attribute: str) -> Any:
+    """Each site's own target, as SQL: CASE site_id WHEN 1 THEN 120000 ... END (ms)."""
     return case(
-        {ref.id: literal(getattr(ref.site.targets, attribute) * 60.0) for ref in refs},
+        {ref.id: literal(getattr(ref.site.targets, attribute) * MINUTE_MS) for ref in refs},
         value=visit_t.c.site_id,
+    )
+
+
+def _in_period(refs: list[repo.SiteRef], period: Period) -> Any:
+    v = visit_t.c
+    return and_(
+        v.site_id.in_([r.id for r in refs]),
+        v.ticket_day >= period.start,
+        v.ticket_day <= period.end,
     )
 
 
 def _compute(tx: Tx, refs: list[repo.SiteRef], period: Period) -> dict[str, Any]:
     v = visit_t.c
-    in_period = and_(
-        v.site_id.in_([r.id for r in refs]),
-        v.ticket_day >= period.start,
-        v.ticket_day <= period.end,
-    )
-    wait = seconds(tx, v.first_called_at, v.arrived_at) / 60.0
+    in_period = _in_period(refs, period)
+    wait = elapsed_ms(tx, v.first_called_at, v.arrived_at)
     greet_ok = case(
         (
             and_(
                 v.greeted_at.is_not(None),
-                seconds(tx, v.greeted_at, v.arrived_at) <= _target(refs, "greet_minutes"),
+                elapsed_ms(tx, v.greeted_at, v.arrived_at) <= _target_ms(refs, "greet_minutes"),
             ),
             1,
         ),
@@ -123,10 +196,7 @@ def _compute(tx: Tx, refs: list[repo.SiteRef], period: Period) -> dict[str, Any]
     )
     serve_ok = case(
         (
-            and_(
-                v.first_called_at.is_not(None),
-                seconds(tx, v.first_called_at, v.arrived_at) <= _target(refs, "serve_minutes"),
-            ),
+            and_(v.first_called_at.is_not(None), wait <= _target_ms(refs, "serve_minutes")),
             1,
         ),
         else_=0,
@@ -136,7 +206,8 @@ def _compute(tx: Tx, refs: list[repo.SiteRef], period: Period) -> dict[str, Any]
         (
             and_(
                 v.first_called_at.is_not(None),
-                seconds(tx, v.first_called_at, due) <= _target(refs, "appointment_grace_minutes"),
+                elapsed_ms(tx, v.first_called_at, due)
+                <= _target_ms(refs, "appointment_grace_minutes"),
             ),
             1,
         ),
@@ -149,8 +220,8 @@ def _compute(tx: Tx, refs: list[repo.SiteRef], period: Period) -> dict[str, Any]
             func.sum(greet_ok),
             func.sum(serve_ok),
             func.count(v.first_called_at),
-            func.avg(wait),
-            func.avg(case((lunchtime, wait))),
+            func.sum(wait),
+            func.sum(case((lunchtime, wait))),
             func.sum(case((lunchtime, 1), else_=0)),
             func.count(v.appointment_at),
             func.sum(case((v.appointment_at.is_not(None), on_time), else_=0)),
@@ -169,8 +240,8 @@ def _compute(tx: Tx, refs: list[repo.SiteRef], period: Period) -> dict[str, Any]
         greeted,
         served,
         called,
-        avg_wait,
-        avg_lunch,
+        wait_ms,
+        lunch_wait_ms,
         lunch_visits,
         appointments,
         on_time_n,
@@ -183,18 +254,21 @@ def _compute(tx: Tx, refs: list[repo.SiteRef], period: Period) -> dict[str, Any]
         lunch_greeted,
         lunch_served,
     ) = head
+    average = minutes(wait_ms, called)
     report: dict[str, Any] = {
         "sites": [r.code for r in refs],
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "quarter": period.quarter_name,
         "visits": int(visits),
         "greet_target_met_pct": share(greeted, visits),
         "serve_target_met_pct": share(served, visits),
-        "average_wait_minutes": one_decimal(avg_wait),
-        "p90_wait_minutes": one_decimal(_percentile(tx, wait, in_period, int(called), 0.9)),
-        "average_wait_minutes_12_14": one_decimal(avg_lunch),
+        "average_wait_minutes": one_decimal(average),
+        "average_wait_whole_minutes": whole_number(average),
+        "p90_wait_minutes": one_decimal(_percentile(tx, wait, in_period, int(called), 9)),
+        "average_wait_minutes_12_14": one_decimal(minutes(lunch_wait_ms, lunch_called)),
         "visits_12_14": int(lunch_visits or 0),
         "p90_wait_minutes_12_14": one_decimal(
-            _percentile(tx, wait, and_(in_period, lunchtime), int(lunch_called or 0), 0.9)
+            _percentile(tx, wait, and_(in_period, lunchtime), int(lunch_called or 0), 9)
         ),
         "greet_target_met_pct_12_14": share(lunch_greeted, lunch_visits),
         "serve_target_met_pct_12_14": share(lunch_served, lunch_visits),
@@ -207,32 +281,64 @@ def _compute(tx: Tx, refs: list[repo.SiteRef], period: Period) -> dict[str, Any]
         "no_shows": int(no_shows or 0),
         "left_before_called": int(left or 0),
     }
-    report["avoidable_by_reason"] = _counts(
-        tx,
-        func.coalesce(v.outcome_detail, ""),
-        and_(in_period, v.state == "finished", v.outcome == "avoidable"),
-    )
-    report["avoidable_by_service"] = _counts(
-        tx, v.service, and_(in_period, v.state == "finished", v.outcome == "avoidable")
-    )
+    report.update(_avoidable(tx, in_period, int(avoidable or 0)))
     report["visits_by_service"] = _counts(tx, v.service, in_period)
-    report["visits_by_hour"] = {
-        f"{int(k):02d}:00": n for k, n in _counts(tx, v.arrived_hour, in_period).items()
-    }
+    report["visits_by_hour"] = _hours(refs, _counts(tx, v.arrived_hour, in_period))
     weekday = (
         func.extract("isodow", v.ticket_day) - 1
         if tx.postgres
         else (cast(func.strftime("%w", v.ticket_day), Integer) + 6) % 7
     )
-    report["visits_by_weekday"] = {
-        WEEKDAYS[int(k)]: n for k, n in sorted(_counts(tx, weekday, in_period).items())
-    }
+    report["visits_by_weekday"] = _weekdays(refs, _counts(tx, weekday, in_period))
     report["wait_distribution"] = _distribution(
         tx, wait, and_(in_period, v.first_called_at.is_not(None))
     )
-    report["months"] = _months(tx, refs, in_period, wait, greet_ok, serve_ok)
+    report["months"] = _months(tx, period, in_period, wait, greet_ok, serve_ok)
+    report["previous_quarter"] = _previous_quarter(tx, refs, period)
     report["survey"] = _survey(tx, refs, period)
     return report
+
+
+def _avoidable(tx: Tx, in_period: Any, avoidable: int) -> dict[str, Any]:
+    """Avoidable contact by reason and by service: counts, and each as a share of all
+    avoidable contact; by service also the share of that service's finished visits."""
+    v = visit_t.c
+    finished = and_(in_period, v.state == "finished")
+    where = and_(finished, v.outcome == "avoidable")
+    by_reason = _counts(tx, func.coalesce(v.outcome_detail, ""), where)
+    by_service = _counts(tx, v.service, where)
+    finished_by_service = _counts(tx, v.service, finished)
+    return {
+        "avoidable_by_reason": by_reason,
+        "avoidable_by_reason_pct": {k: share(n, avoidable) for k, n in by_reason.items()},
+        "avoidable_by_service": by_service,
+        "avoidable_by_service_pct": {k: share(n, avoidable) for k, n in by_service.items()},
+        "avoidable_rate_by_service_pct": {
+            k: share(n, finished_by_service[k]) for k, n in by_service.items()
+        },
+    }
+
+
+def _hours(refs: list[repo.SiteRef], counts: dict[Any, int]) -> dict[str, int]:
+    """Every hour from the earliest opening (or arrival) to the last, empty hours as 0."""
+    hours = {int(k) for k in counts}
+    for ref in refs:
+        for opens, closes in ref.site.opening_hours.days.values():
+            last = closes.hour if closes.minute else closes.hour - 1
+            hours.update(range(opens.hour, last + 1))
+    if not hours:
+        return {}
+    found = {int(k): n for k, n in counts.items()}
+    return {f"{h:02d}:00": found.get(h, 0) for h in range(min(hours), max(hours) + 1)}
+
+
+def _weekdays(refs: list[repo.SiteRef], counts: dict[Any, int]) -> dict[str, int]:
+    """The days any site opens, and any other day with visits; empty days as 0."""
+    found = {int(k): n for k, n in counts.items()}
+    days = set(found)
+    for ref in refs:
+        days.update(ref.site.opening_hours.days)
+    return {WEEKDAYS[d]: found.get(d, 0) for d in sorted(days)}
 
 
 BANDS = [
@@ -250,7 +356,12 @@ def _distribution(tx: Tx, wait: Any, where: Any) -> dict[str, int]:
     """Waits of the called, in bands (a wait of exactly 15 minutes is in "10-15 min")."""
     band = case(
         *[
-            ((wait <= high) if low == 0 else and_(wait > low, wait <= high), label)
+            (
+                (wait <= high * MINUTE_MS)
+                if low == 0
+                else and_(wait > low * MINUTE_MS, wait <= high * MINUTE_MS),
+                label,
+            )
             for low, high, label in BANDS
             if high is not None
         ],
@@ -265,47 +376,89 @@ def _counts(tx: Tx, key: Any, where: Any) -> dict[Any, int]:
     return {k: int(n) for k, n in rows}
 
 
-def _percentile(tx: Tx, value: Any, where: Any, count: int, fraction: float) -> float | None:
+def _percentile(tx: Tx, wait_ms: Any, where: Any, count: int, tenths: int) -> Fraction | None:
+    """The `tenths`/10 percentile of the waits in minutes, interpolated linearly between
+    the two nearest (percentile_cont's method), exactly: the database gives the two
+    neighbouring waits (ORDER BY ... OFFSET), the interpolation is a fraction."""
     if count == 0:
         return None
     called = and_(where, visit_t.c.first_called_at.is_not(None))
-    if tx.postgres:
-        return tx.conn.execute(
-            select(func.percentile_cont(fraction).within_group(value)).where(called)
-        ).scalar()
-    position = (count - 1) * fraction
-    low, high = int(position), min(int(position) + 1, count - 1)
-    ordered = select(value).where(called).order_by(value)
-    below = tx.conn.execute(ordered.limit(1).offset(low)).scalar()
-    above = tx.conn.execute(ordered.limit(1).offset(high)).scalar()
-    return below + (above - below) * (position - low)
+    position = Fraction((count - 1) * tenths, 10)
+    low = int(position)
+    pair = [
+        int(x)
+        for x in tx.conn.execute(
+            select(wait_ms.label("wait")).where(called).order_by(wait_ms).limit(2).offset(low)
+        ).scalars()
+    ]
+    below = pair[0]
+    above = pair[1] if len(pair) > 1 else below
+    return (below + (above - below) * (position - low)) / MINUTE_MS
 
 
 def _months(
-    tx: Tx, refs: list[repo.SiteRef], where: Any, wait: Any, greet_ok: Any, serve_ok: Any
+    tx: Tx, period: Period, where: Any, wait: Any, greet_ok: Any, serve_ok: Any
 ) -> list[dict[str, Any]]:
+    """Every month of the period, a month without visits with zero visits."""
     v = visit_t.c
     month = (
         func.to_char(v.ticket_day, "YYYY-MM")
         if tx.postgres
         else func.strftime("%Y-%m", v.ticket_day)
     )
-    rows = tx.conn.execute(
-        select(month, func.count(), func.avg(wait), func.sum(greet_ok), func.sum(serve_ok))
-        .where(where)
-        .group_by(month)
-        .order_by(month)
-    ).all()
-    return [
-        {
-            "month": m,
-            "visits": int(n),
-            "average_wait_minutes": one_decimal(avg),
-            "greet_target_met_pct": share(g, n),
-            "serve_target_met_pct": share(s, n),
-        }
-        for m, n, avg, g, s in rows
-    ]
+    rows = {
+        m: (n, total, called, g, s)
+        for m, n, total, called, g, s in tx.conn.execute(
+            select(
+                month,
+                func.count(),
+                func.sum(wait),
+                func.count(v.first_called_at),
+                func.sum(greet_ok),
+                func.sum(serve_ok),
+            )
+            .where(where)
+            .group_by(month)
+            .order_by(month)
+        ).all()
+    }
+    result = []
+    for m in period.months():
+        n, total, called, g, s = rows.get(m, (0, 0, 0, 0, 0))
+        result.append(
+            {
+                "month": m,
+                "visits": int(n),
+                "average_wait_minutes": one_decimal(minutes(total, called)),
+                "greet_target_met_pct": share(g, n),
+                "serve_target_met_pct": share(s, n),
+            }
+        )
+    return result
+
+
+def _previous_quarter(tx: Tx, refs: list[repo.SiteRef], period: Period) -> dict[str, Any] | None:
+    """For a quarter, the quarter before's average wait (the statement compares them)."""
+    before = period.previous_quarter()
+    if before is None:
+        return None
+    v = visit_t.c
+    visits, called, total = tx.conn.execute(
+        select(
+            func.count(),
+            func.count(v.first_called_at),
+            func.sum(elapsed_ms(tx, v.first_called_at, v.arrived_at)),
+        ).where(_in_period(refs, before))
+    ).one()
+    average = minutes(total, called)
+    return {
+        "quarter": before.quarter_name,
+        "from": before.start.isoformat(),
+        "to": before.end.isoformat(),
+        "visits": int(visits),
+        "average_wait_minutes": one_decimal(average),
+        "average_wait_whole_minutes": whole_number(average),
+    }
 
 
 def _survey(tx: Tx, refs: list[repo.SiteRef], period: Period) -> dict[str, Any]:

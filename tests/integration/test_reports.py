@@ -86,8 +86,24 @@ def test_bootle_q3_figures_match_the_hand_count(history) -> None:
         "housing-benefit": 2,
         "parking": 1,
     }
-    assert r["visits_by_hour"] == {"09:00": 1, "10:00": 1, "11:00": 2, "12:00": 1, "13:00": 1}
-    assert r["visits_by_weekday"] == {"Tuesday": 2, "Wednesday": 3, "Friday": 1}
+    # every opening hour (09:00-17:00) and every opening day, the empty ones as 0
+    assert r["visits_by_hour"] == {
+        "09:00": 1,
+        "10:00": 1,
+        "11:00": 2,
+        "12:00": 1,
+        "13:00": 1,
+        "14:00": 0,
+        "15:00": 0,
+        "16:00": 0,
+    }
+    assert r["visits_by_weekday"] == {
+        "Monday": 0,
+        "Tuesday": 2,
+        "Wednesday": 3,
+        "Thursday": 0,
+        "Friday": 1,
+    }
     assert [m["month"] for m in r["months"]] == ["2025-07", "2025-08", "2025-09"]
     assert r["months"][0]["visits"] == 3
     survey = r["survey"]
@@ -109,10 +125,19 @@ def test_both_sites_a_clock_change_an_empty_period_and_no_survey(history) -> Non
     autumn = compute(db, ["bootle"], Period.quarter("2025-Q4"))
     assert autumn["visits"] == 1 and autumn["average_wait_minutes"] == 20.0
     assert autumn["serve_target_met_pct"] == 0.0
-    assert autumn["visits_by_hour"] == {"01:00": 1}
+    # 01:00 (the clock change) to the last opening hour, the hours between as 0
+    assert autumn["visits_by_hour"] == {f"{h:02d}:00": int(h == 1) for h in range(1, 17)}
+    assert [(m["month"], m["visits"]) for m in autumn["months"]] == [
+        ("2025-10", 1),
+        ("2025-11", 0),
+        ("2025-12", 0),
+    ]
+    assert autumn["months"][1]["average_wait_minutes"] is None
     empty = compute(db, ["bootle"], Period.quarter("2024-Q1"))
     assert empty["visits"] == 0
     assert empty["greet_target_met_pct"] is None and empty["p90_wait_minutes"] is None
+    assert set(empty["visits_by_hour"].values()) == {0} and len(empty["visits_by_hour"]) == 8
+    assert [m["visits"] for m in empty["months"]] == [0, 0, 0]
 
 
 def test_the_command_reports_json_and_the_charter_statement(history, tmp_path: Path) -> None:
