@@ -53,6 +53,8 @@ packages=(
     # speech, chime, a virtual screen
     espeak-ng libespeak-ng1 sox
     xvfb xauth
+    # ticket printers: libusb for usb:// (pyusb loads it), lp for cups:// queues
+    libusb-1.0-0 cups-client
     # the test suite starts its own PostgreSQL server from these binaries
     postgresql libpq5
 )

@@ -4,8 +4,8 @@
     usb://VID:PID            USB (hexadecimal ids, e.g. usb://04b8:0202)
     serial://DEVICE[?baudrate=N]   serial port, e.g. serial:///dev/ttyUSB0?baudrate=19200
     file://PATH              write the bytes to a file or device node
-    cups://QUEUE             a CUPS queue
-    win32raw://PRINTER       a Windows printer, raw
+    cups://QUEUE             a CUPS queue, printed raw with `lp -d QUEUE -o raw`
+    win32raw://PRINTER       a Windows printer, raw (Windows only)
     preview                  render the ticket to a PNG instead (the demo)
 
 `TicketPrinter` wraps one escpos printer (composition, not inheritance): every
@@ -16,6 +16,9 @@ command goes through python-escpos, and a failure of the device becomes a
 from __future__ import annotations
 
 import contextlib
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +30,7 @@ from .ticket import Ticket, ticket_lines
 
 DEFAULT_OPTIONS = TicketOptions()
 TRANSPORTS = ("tcp", "usb", "serial", "file", "cups", "win32raw", "preview")
+OPTIONS = {"serial": ("baudrate",)}  # the ?NAME=VALUE options each transport takes
 
 
 class PrinterError(Exception):
@@ -57,6 +61,13 @@ class PrinterSpec:
                 "serial://DEVICE, file://PATH, cups://QUEUE, win32raw://PRINTER or preview"
             )
         options = tuple((k, v[-1]) for k, v in parse_qs(parsed.query).items())
+        allowed = OPTIONS.get(scheme, ())
+        for name, value in options:
+            if name not in allowed:
+                takes = f"takes only ?{'&'.join(allowed)}=..." if allowed else "takes no options"
+                raise PrinterError(f"printer {text!r}: unknown option {name!r} ({scheme} {takes})")
+            if name == "baudrate" and not (value.isdigit() and int(value) > 0):
+                raise PrinterError(f"printer {text!r}: baudrate must be a number, e.g. 19200")
         if scheme == "tcp":
             if not parsed.hostname:
                 raise PrinterError(f"printer {text!r}: a network printer needs a host")
@@ -79,7 +90,11 @@ class PrinterSpec:
 
 
 def open_escpos(spec: PrinterSpec, profile: str | None = None, timeout: float = 5.0) -> Any:
-    """The python-escpos printer for a spec (connected lazily by escpos)."""
+    """The device for a spec: a python-escpos printer, or our `lp` queue for CUPS.
+
+    Raises PrinterError, saying what is missing, when this machine cannot drive the
+    transport at all (no libusb, not Windows, no `lp`).
+    """
     from escpos import printer
 
     kwargs: dict[str, Any] = {"profile": profile} if profile else {}
@@ -93,17 +108,95 @@ def open_escpos(spec: PrinterSpec, profile: str | None = None, timeout: float = 
         network.device = connection
         return network
     if spec.transport == "usb":
-        vendor, product = (int(part, 16) for part in spec.target.split(":"))
-        return printer.Usb(vendor, product, **kwargs)
+        return _open_usb(spec, kwargs, timeout)
     if spec.transport == "serial":
-        return printer.Serial(spec.target, baudrate=int(options.get("baudrate", 9600)), **kwargs)
+        serial = printer.Serial(
+            spec.target, baudrate=int(options.get("baudrate", 9600)), timeout=timeout, **kwargs
+        )
+        serial.open()  # now, so that a missing port fails here, not half-way through
+        return serial
     if spec.transport == "file":
         return printer.File(spec.target, **kwargs)
     if spec.transport == "cups":
-        return printer.CupsPrinter(spec.target, **kwargs)
+        return LpQueue(spec.target, timeout)
     if spec.transport == "win32raw":
+        if not sys.platform.startswith("win"):
+            raise PrinterError(
+                f"win32raw://{spec.target} works only on Windows; on this machine use "
+                "cups://QUEUE, usb://VID:PID, serial://DEVICE or tcp://HOST"
+            )
+        if not printer.Win32Raw.is_usable():
+            raise PrinterError("Windows printing needs pywin32: reinstall OneStop (pip install .)")
         return printer.Win32Raw(spec.target, **kwargs)
     raise PrinterError(f"no ESC/POS transport for {spec.transport}")
+
+
+def _open_usb(spec: PrinterSpec, kwargs: dict[str, Any], timeout: float) -> Any:
+    from escpos import printer
+
+    if not printer.Usb.is_usable():
+        raise PrinterError("USB printing needs pyusb: reinstall OneStop (pip install .)")
+    import usb.core
+
+    vendor, product = (int(part, 16) for part in spec.target.split(":"))
+    try:
+        found = usb.core.find(idVendor=vendor, idProduct=product)
+    except usb.core.NoBackendError:
+        raise PrinterError(
+            "USB printing needs libusb-1.0 (on Debian: apt-get install libusb-1.0-0)"
+        ) from None
+    if found is None:
+        raise PrinterError(
+            f"no USB printer {spec.target} is plugged in (check its cable and power; "
+            "`lsusb` lists the ids of what is connected)"
+        )
+    device = printer.Usb(vendor, product, timeout=int(timeout * 1000), **kwargs)
+    try:
+        device.open()
+    except Exception as error:
+        raise PrinterError(
+            f"the USB printer {spec.target} is connected but cannot be opened ({_reason(error)});"
+            " on Linux the kiosk's user needs access to it: see docs/kiosk.md"
+        ) from error
+    return device
+
+
+class LpQueue:
+    """A CUPS queue, printed with `lp -d QUEUE -o raw`: the bytes reach the printer as sent.
+
+    (python-escpos's CupsPrinter needs pycups, which only builds from source; its LP
+    printer ignores lp's exit status. This one reports what lp says.)
+    """
+
+    def __init__(self, queue: str, timeout: float = 5.0, command: str = "lp") -> None:
+        self.queue = queue
+        self.timeout = timeout
+        self.command = command
+
+    def _raw(self, data: bytes) -> None:
+        lp = shutil.which(self.command)
+        if lp is None:
+            raise PrinterError(
+                "printing to a CUPS queue needs the lp command (on Debian: "
+                "apt-get install cups-client)"
+            )
+        try:
+            done = subprocess.run(
+                [lp, "-d", self.queue, "-o", "raw", "-t", "OneStop ticket"],
+                input=data,
+                capture_output=True,
+                timeout=self.timeout,
+            )
+        except subprocess.TimeoutExpired:
+            raise PrinterError(
+                f"the CUPS queue {self.queue} did not take the ticket within {self.timeout:g} s"
+            ) from None
+        if done.returncode != 0:
+            said = done.stderr.decode(errors="replace").strip() or f"exit status {done.returncode}"
+            raise PrinterError(f"the CUPS queue {self.queue} refused the ticket ({_reason(said)})")
+
+    def close(self) -> None:
+        pass
 
 
 def write_ticket(
@@ -225,6 +318,9 @@ class TicketPrinter:
             else ticket_bytes(ticket, self.settings, self.profile, labels)
         )
         with self._connected() as device:
+            if self.spec.transport == "serial":  # a long image takes a while at 9600 baud
+                baud = int(dict(self.spec.options).get("baudrate", 9600))
+                device.device.write_timeout = self.timeout + len(payload) * 10 / baud * 1.5
             device._raw(payload)
         return payload
 
@@ -237,6 +333,18 @@ class TicketPrinter:
         if self.spec.transport == "tcp":
             with self._connected():
                 pass
+
+    def _name(self) -> str:
+        """The printer as staff know it from the site configuration."""
+        spec = self.spec
+        return {
+            "tcp": f"the ticket printer at {spec.target}:{spec.port}",
+            "usb": f"the USB printer {spec.target}",
+            "serial": f"the serial port {spec.target}",
+            "file": f"the printer file {spec.target}",
+            "cups": f"the CUPS queue {spec.target}",
+            "win32raw": f"the Windows printer {spec.target}",
+        }.get(spec.transport, "the ticket printer")
 
     @contextlib.contextmanager
     def _connected(self) -> Iterator[Any]:
@@ -252,16 +360,12 @@ class TicketPrinter:
         except PrinterError:
             raise
         except Exception as error:  # every transport raises its own kinds
-            stale = getattr(device, "device", None)
+            # `_device`, not `device`: python-escpos reopens a closed device on access.
+            stale = getattr(device, "_device", None)
             if stale is not None and hasattr(stale, "close"):
                 with contextlib.suppress(Exception):  # escpos leaves a failed socket open
                     stale.close()
-            where = f" at {self.spec.target}" + (
-                f":{self.spec.port}" if self.spec.transport == "tcp" else ""
-            )
-            raise PrinterError(
-                f"the ticket printer{where} is not answering ({_reason(error)})"
-            ) from error
+            raise PrinterError(f"{self._name()} {_failure(self.spec, error)}") from error
         finally:
             if device is not None:
                 with contextlib.suppress(Exception):  # closing a dead device may fail too
@@ -276,6 +380,20 @@ class TicketPrinter:
             raise PrinterError("the ticket printer is out of paper", out_of_paper=True)
 
 
-def _reason(error: BaseException) -> str:
+def _failure(spec: PrinterSpec, error: BaseException) -> str:
+    """What went wrong, in the transport's words (python-escpos wraps the cause twice)."""
+    from escpos.exceptions import DeviceNotFoundError
+
+    if isinstance(error, DeviceNotFoundError):
+        cause = [line for line in error.msg.splitlines() if line.strip()][-1:] or [error.msg]
+        return f"cannot be opened ({_reason(cause[0])})"
+    if spec.transport in ("tcp", "usb"):
+        return f"is not answering ({_reason(error)})"
+    return f"failed ({_reason(error)})"
+
+
+def _reason(error: BaseException | str) -> str:
+    """One line from an exception or a tool's message (python-escpos splits them in two)."""
     text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0][:200]
+    lines = [line.strip().rstrip(":") for line in text.splitlines() if line.strip()]
+    return ": ".join(lines)[:300]
