@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 from typing import Any
 
 HEADLINES = [
@@ -101,14 +101,54 @@ def as_csv(report: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-def whole(value: float) -> int:
-    """Rounded half up, as people round (9.5 -> 10, 8.5 -> 9)."""
-    return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+NUMBERS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
+
+
+def in_words(count: int) -> str:
+    """A number of sites as the council writes it: "two", "three" (digits above twenty)."""
+    return NUMBERS[count] if 0 <= count < len(NUMBERS) else str(count)
 
 
 def long_date(day: date) -> str:
+    """ "1st July 2025" (English whatever the machine's locale)."""
     suffix = "th" if 11 <= day.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
-    return f"{day.day}{suffix} {day:%B %Y}"
+    return f"{day.day}{suffix} {MONTHS[day.month - 1]} {day.year}"
 
 
 def date_range(start: date, end: date) -> str:
@@ -118,53 +158,93 @@ def date_range(start: date, end: date) -> str:
     return f"{long_date(start)} – {long_date(end)}"
 
 
-def statement(report: dict[str, Any], names: dict[str, str]) -> str:
-    """The charter statement as Markdown, in the council's own words."""
+def short_range(start: date, end: date) -> str:
+    """A quarter in the statement's comparison: "Jul–Sep 2025"."""
+    first, last = MONTHS[start.month - 1][:3], MONTHS[end.month - 1][:3]
+    if start.year == end.year:
+        return f"{first}–{last} {end.year}"
+    return f"{first} {start.year}–{last} {end.year}"
+
+
+def in_minutes(whole_minutes: int) -> str:
+    if whole_minutes == 0:
+        return "under a minute"
+    return f"{whole_minutes} minute" + ("" if whole_minutes == 1 else "s")
+
+
+Block = tuple[str, Any]  # ("h2" | "h3" | "p", text) or ("ul", [text, ...])
+
+
+def statement_blocks(report: dict[str, Any], names: dict[str, str]) -> list[Block]:
+    """The charter statement, in the council's own words, as headings, paragraphs and lists:
+    "Between 1st July – 30th September 2025, the average waiting time to see a CSA, across
+    our two One Stop Shop sites, was 20 minutes. (Apr–Jun 2025: 18 minutes.)"."""
     start = date.fromisoformat(report["period"]["from"])
     end = date.fromisoformat(report["period"]["to"])
     count = len(report["sites"])
     where = (
-        "across our two One Stop Shop sites"
-        if count == 2
-        else f"across our {count} One Stop Shop sites"
-        if count > 2
+        f"across our {in_words(count)} One Stop Shop sites"
+        if count > 1
         else f"at {names.get(report['sites'][0], report['sites'][0])}"
     )
-    wait = report["average_wait_minutes"]
-    lines = [f"## One Stop Shops: {long_date(start)} – {long_date(end)}", ""]
-    if wait is None:
-        lines.append(
-            f"Between {long_date(start)} – {long_date(end)}, no visitors were called {where}."
-        )
+    heading = "One Stop Shops" if count > 1 else names.get(report["sites"][0], report["sites"][0])
+    when = f"On {long_date(start)}" if start == end else f"Between {date_range(start, end)}"
+    whole_minutes = report["average_wait_whole_minutes"]
+    if whole_minutes is None:
+        sentence = f"{when}, no visitors were called {where}."
     else:
-        lines.append(
-            f"Between {long_date(start)} – {long_date(end)}, the average waiting time to "
-            f"see a CSA, {where}, was {round(wait):.0f} minutes."
+        sentence = (
+            f"{when}, the average waiting time to see a CSA, {where}, "
+            f"was {in_minutes(whole_minutes)}."
         )
-    lines += [
-        "",
-        f"- {show(report['greet_target_met_pct'], '%')} of visitors were greeted within the "
-        "greet target, and "
-        f"{show(report['serve_target_met_pct'], '%')} were called within the serve target.",
-        f"- {show(report['first_contact_resolution_pct'], '%')} of enquiries were resolved at "
-        "the first point of contact.",
+    before = report.get("previous_quarter")
+    if before and before["average_wait_whole_minutes"] is not None:
+        earlier = short_range(date.fromisoformat(before["from"]), date.fromisoformat(before["to"]))
+        sentence += f" ({earlier}: {in_minutes(before['average_wait_whole_minutes'])}.)"
+    blocks: list[Block] = [
+        ("h2", f"{heading}: {date_range(start, end)}"),
+        ("p", sentence),
+        (
+            "ul",
+            [
+                f"{show(report['greet_target_met_pct'], '%')} of visitors were greeted within "
+                f"the greet target, and {show(report['serve_target_met_pct'], '%')} were called "
+                "within the serve target.",
+                f"{show(report['first_contact_resolution_pct'], '%')} of enquiries were resolved "
+                "at the first point of contact.",
+            ],
+        ),
     ]
     survey = report["survey"]
     if survey["by_site"]:
-        lines += ["", "### Customer Service User Experience Survey", ""]
+        items = []
         for code, figures in survey["by_site"].items():
             name = names.get(code, code)
             if not figures["responses"]:
-                lines.append(f"- {name}: no survey responses in this period.")
+                items.append(f"{name}: no survey responses in this period.")
                 continue
-            lines.append(
-                f"- {name} ({figures['responses']} responses): "
+            responses = figures["responses"]
+            items.append(
+                f"{name} ({responses} response{'' if responses == 1 else 's'}): "
                 f"{show(figures['resolved_pct'], '%')} said their query was fully resolved during "
                 f"the visit; {show(figures['csa_satisfied_pct'], '%')} were very or fairly "
                 f"satisfied with the CSA; {show(figures['overall_satisfied_pct'], '%')} with the "
                 f"whole experience; {show(figures['treated_fairly_pct'], '%')} felt treated fairly."
             )
-    return "\n".join(lines) + "\n"
+        blocks += [("h3", "Customer Service User Experience Survey"), ("ul", items)]
+    return blocks
+
+
+def statement(report: dict[str, Any], names: dict[str, str]) -> str:
+    """The charter statement as Markdown."""
+    lines: list[str] = []
+    for kind, content in statement_blocks(report, names):
+        if kind == "ul":
+            lines += [f"- {item}" for item in content]
+        else:
+            lines.append({"h2": "## ", "h3": "### ", "p": ""}[kind] + content)
+        lines.append("")
+    return "\n".join(lines)
 
 
 def as_markdown(report: dict[str, Any], names: dict[str, str]) -> str:
@@ -175,19 +255,27 @@ def as_markdown(report: dict[str, Any], names: dict[str, str]) -> str:
 
 
 def as_html(report: dict[str, Any], names: dict[str, str]) -> str:
-    import html
-
+    """The charter statement as a complete HTML document, every text escaped."""
     body = []
-    for line in statement(report, names).splitlines():
-        if line.startswith("### "):
-            body.append(f"<h3>{html.escape(line[4:])}</h3>")
-        elif line.startswith("## "):
-            body.append(f"<h2>{html.escape(line[3:])}</h2>")
-        elif line.startswith("- "):
-            body.append(f"<li>{html.escape(line[2:])}</li>")
-        elif line.strip():
-            body.append(f"<p>{html.escape(line)}</p>")
-    return (
-        "<!doctype html><meta charset='utf-8'><title>One Stop Shop performance</title>\n"
-        + "\n".join(body)
+    for kind, content in statement_blocks(report, names):
+        if kind == "ul":
+            body.append("<ul>")
+            body += [f"  <li>{escape(item)}</li>" for item in content]
+            body.append("</ul>")
+        else:
+            body.append(f"<{kind}>{escape(content)}</{kind}>")
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en-GB">',
+            "<head>",
+            '<meta charset="utf-8" />',
+            "<title>One Stop Shop performance</title>",
+            "</head>",
+            "<body>",
+            *body,
+            "</body>",
+            "</html>",
+            "",
+        ]
     )

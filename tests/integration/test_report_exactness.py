@@ -11,8 +11,11 @@ import pytest
 from shared.office import Office
 from shared.reports.history import import_visits
 from shared.reports.kpis import Period, compute
+from shared.reports.render import statement
 from shared.store import Database
 from tests.integration.test_reports import HEADER
+
+NAMES = {"bootle": "Bootle One Stop Shop"}
 
 
 def visit(
@@ -104,3 +107,4 @@ def test_the_whole_minutes_are_not_rounded_twice(load) -> None:
     # 9 min 27.6 s = 9.46 minutes: 9.5 to one decimal, but 9 whole minutes (not 10)
     report = load(visit("C001", "09:00:00", "09:09:27.600"))
     assert report["average_wait_minutes"] == 9.5 and report["average_wait_whole_minutes"] == 9
+    assert "CSA, at Bootle One Stop Shop, was 9 minutes." in statement(report, NAMES)

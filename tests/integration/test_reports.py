@@ -175,10 +175,12 @@ def test_the_command_reports_json_and_the_charter_statement(history, tmp_path: P
         text=True,
         timeout=60,
     ).stdout
+    # (45 + 12) / 6 = 9.5 minutes -> 10; the quarter before: C001 on 30 June, 5 minutes
     assert (
-        "Between 1st July 2025 – 30th September 2025, the average waiting time to see a CSA, "
-        "across our two One Stop Shop sites, was 10 minutes."
+        "Between 1st July – 30th September 2025, the average waiting time to see a CSA, "
+        "across our two One Stop Shop sites, was 10 minutes. (Apr–Jun 2025: 5 minutes.)"
     ) in md
+    assert data["previous_quarter"]["average_wait_minutes"] == 5.0
     out = tmp_path / "q3.csv"
     done = subprocess.run(
         [
