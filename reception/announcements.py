@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, QUrl, Signal
 
 from shared.devices.announcer import phrase, render_announcement, wav_seconds
+from shared.devices.speech import Renderer
 from shared.eventlog import EventLog
 from shared.qt.jobs import tell
 
@@ -39,20 +40,29 @@ class _Render(QRunnable):
         self.call = call
 
     def run(self) -> None:
+        queue = self.queue
+        text = phrase(self.call.ticket, self.call.desk, queue.language)
+        failure = ""
         try:
             path = render_announcement(
-                phrase(self.call.ticket, self.call.desk, self.queue.language),
-                self.queue.cache,
-                language=self.queue.language,
-                speech=self.queue.mode == "voice",
+                text,
+                queue.cache,
+                language=queue.language,
+                speech=queue.mode == "voice",
+                renderer=queue.renderer,
             )
-            tell(self.queue, "rendered", self.call, str(path))
-        except Exception as error:  # no speech engine: fall back to the chime
-            tell(self.queue, "rendered", self.call, f"error:{error}")
+        except Exception as error:  # no speech this time: the chime still calls them
+            failure = str(error) or type(error).__name__
+            try:
+                path = render_announcement(text, queue.cache, speech=False)
+            except Exception as chime_error:  # not even the chime (the disk is full)
+                tell(queue, "rendered", self.call, "", f"{failure}; chime: {chime_error}")
+                return
+        tell(queue, "rendered", self.call, str(path), failure)
 
 
 class AnnouncementQueue(QObject):
-    rendered = Signal(object, str)
+    rendered = Signal(object, str, str)  # call, wav path ("" if none), why speech failed
     started = Signal(object, str)  # call, wav path
     finished = Signal(object)
 
@@ -64,6 +74,7 @@ class AnnouncementQueue(QObject):
         *,
         mode: str = "voice",
         language: str = "en",
+        renderer: Renderer | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -74,6 +85,7 @@ class AnnouncementQueue(QObject):
         self.site = site
         self.mode = mode
         self.language = language
+        self.renderer = renderer
         self.pending: deque[Call] = deque()
         self.busy = False
         self.pool = QThreadPool(self)
@@ -105,19 +117,19 @@ class AnnouncementQueue(QObject):
         self.busy = True
         self.pool.start(_Render(self, self.pending.popleft()))
 
-    def _play(self, call: Call, path: str) -> None:
+    def _play(self, call: Call, path: str, failure: str) -> None:
         played = False
         seconds = 1.0
-        if path.startswith("error:"):
+        if failure:
             self.log.write(
                 "announce_failed",
                 site=self.site,
                 ticket=call.ticket,
                 desk=call.desk,
-                reason=path[6:],
+                reason=failure,
+                fallback="chime" if path else None,
             )
-            path = ""
-        else:
+        if path:
             seconds = wav_seconds(Path(path))
             if self._output_available:
                 played = self._start_player(path)
@@ -127,6 +139,7 @@ class AnnouncementQueue(QObject):
             ticket=call.ticket,
             desk=call.desk,
             wav=path or None,
+            speech=bool(path) and self.mode == "voice" and not failure,
             mode=self.mode,
             recall=call.recall,
             played=played,

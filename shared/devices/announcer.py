@@ -1,6 +1,6 @@
 """Spoken calls: a chime, then "Ticket A 0 2 3, please go to desk 4", as one WAV file.
 
-Rendering (espeak-ng through pyttsx3) is slow and blocking, so it runs on a worker;
+Rendering (shared.devices.speech) is slow and blocking, so it runs on a worker;
 each phrase is rendered once and kept in a cache folder. The WAV holds the chime
 followed by the speech, so playing one file plays the whole announcement.
 """
@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import struct
+import threading
 import wave
 from pathlib import Path
 
+from shared.devices.speech import Renderer, render_speech, wav_complete
 from shared.domain.tickets import spoken_ticket
 
 PHRASES = {
     "en": "Ticket {ticket}, please go to {desk}",
     "pl": "Numer {ticket}, proszę podejść do stanowiska {desk}",
 }
-VOICES = {"en": "en-gb", "pl": "pl"}
 
 
 def phrase(ticket: str, desk: str, language: str = "en") -> str:
@@ -53,24 +55,37 @@ def write_chime(path: Path, rate: int = 22050) -> Path:
 
 
 def render_announcement(
-    text: str, cache: Path, *, language: str = "en", with_chime: bool = True, speech: bool = True
+    text: str,
+    cache: Path,
+    *,
+    language: str = "en",
+    with_chime: bool = True,
+    speech: bool = True,
+    renderer: Renderer | None = None,
 ) -> Path:
-    """The announcement as a WAV file in `cache` (rendered once per phrase)."""
-    key = hashlib.sha256(f"{language}|{with_chime}|{speech}|{text}".encode()).hexdigest()[:20]
-    target = cache / f"call-{key}.wav"
-    if target.exists() and target.stat().st_size > 44:
-        return target
+    """The announcement as a WAV file in `cache` (rendered once per phrase).
+
+    Without speech it is the chime alone, one file for every call."""
     cache.mkdir(parents=True, exist_ok=True)
     if not speech:
-        return write_chime(target)
-    spoken = cache / f"speech-{key}.wav"
-    _speak_to(text, spoken, language)
+        target = cache / "chime.wav"
+        if not wav_complete(target):
+            write_chime(cache / f"chime-{_unique()}.part").replace(target)
+        return target
+    key = hashlib.sha256(f"{language}|{with_chime}|{speech}|{text}".encode()).hexdigest()[:20]
+    target = cache / f"call-{key}.wav"
+    if wav_complete(target):
+        return target
+    spoken = render_speech(
+        text, cache / f"speech-{key}-{_unique()}.wav", language=language, renderer=renderer
+    )
     with wave.open(str(spoken), "rb") as source:
         params = source.getparams()
         words = source.readframes(source.getnframes())
+    spoken.unlink(missing_ok=True)
     if params.nchannels != 1 or params.sampwidth != 2:
         raise RuntimeError(f"unexpected speech format {params}")
-    partial = target.with_suffix(".part")
+    partial = cache / f"call-{key}-{_unique()}.part"
     with wave.open(str(partial), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
@@ -79,25 +94,12 @@ def render_announcement(
             out.writeframes(chime_frames(params.framerate))
         out.writeframes(words)
     partial.replace(target)  # never a half-written file in the cache
-    spoken.unlink(missing_ok=True)
     return target
 
 
-def _speak_to(text: str, path: Path, language: str) -> None:
-    import pyttsx3
-
-    engine = pyttsx3.init()
-    voice = VOICES.get(language)
-    if voice:
-        for candidate in engine.getProperty("voices"):
-            if voice in (candidate.id or "").lower() or voice in str(candidate.languages).lower():
-                engine.setProperty("voice", candidate.id)
-                break
-    engine.setProperty("rate", 150)  # unhurried: a waiting room, not a radio advert
-    engine.save_to_file(text, str(path))
-    engine.runAndWait()
-    if not path.exists() or path.stat().st_size <= 44:
-        raise RuntimeError("the speech engine produced no audio")
+def _unique() -> str:
+    """Two displays on one PC may render the same phrase at once: their scratch files differ."""
+    return f"{os.getpid()}-{threading.get_ident()}"
 
 
 def wav_seconds(path: Path) -> float:

@@ -92,7 +92,8 @@ def latencies(log: Path, event: str, started: dict[str, float]) -> list[float]:
             record["event"] == event
             and record["ticket"] in started
             and record["ticket"] not in seen
-        ):
+            and (event != "announced" or (record.get("wav") and record.get("speech")))
+        ):  # an announcement counts only if its WAV was there and held the words
             seen[record["ticket"]] = datetime.fromisoformat(record["at"]).timestamp()
     return [(seen[t] - started[t]) * 1000 for t in started if t in seen]
 

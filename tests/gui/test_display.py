@@ -9,7 +9,9 @@ from pathlib import Path
 
 import shiboken6
 
+from reception.announcements import AnnouncementQueue, Call
 from reception.display import build_display
+from shared.devices.announcer import wav_seconds
 from shared.eventlog import EventLog, read_events
 from shared.notices import Notices
 from shared.office import Office
@@ -80,3 +82,30 @@ def test_the_window_owns_its_presenter_announcer_and_notifier(qtbot, sqlite_url,
         assert "onestop-poll" not in {t.name for t in threading.enumerate()}
     finally:
         office.db.dispose()
+
+
+class Mute:
+    """A speech engine that fails, as a PC without voices does."""
+
+    name = "mute"
+
+    def speak_to(self, text: str, path: Path, language: str, rate: int) -> None:
+        raise RuntimeError("no voice installed")
+
+
+def test_when_speech_fails_the_chime_is_played_and_the_failure_logged(qtbot, tmp_path) -> None:
+    log = EventLog("display", tmp_path)
+    queue = AnnouncementQueue(tmp_path / "cache", log, "bootle", mode="voice", renderer=Mute())
+    try:
+        queue.announce(Call("C001", "Desk 1"))
+        qtbot.waitUntil(queue.idle, timeout=10_000)
+        events = [e for e in read_events(log.path) if e["ticket"] == "C001"]
+        assert [e["event"] for e in events] == ["announce_failed", "announced"]
+        assert "no voice installed" in events[0]["reason"]
+        assert events[0]["fallback"] == "chime"
+        announced = events[1]
+        assert announced["speech"] is False
+        assert Path(announced["wav"]).name == "chime.wav"
+        assert 0.8 < wav_seconds(Path(announced["wav"])) < 1.0  # the chime alone, whole
+    finally:
+        shiboken6.delete(queue)
