@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reception.safety import SafetyBanner, bring_forward, when
 from shared.devices.ticket import Ticket
 from shared.domain import DomainError, Site, State
 from shared.domain.targets import greet_target_met, serve_target_met, wait_minutes
@@ -112,6 +114,9 @@ class ReceptionWindow(GuardedActions, QWidget):
         root = QVBoxLayout(self)
         root.setContentsMargins(6, 6, 6, 6)
         root.setSpacing(4)
+        self.safety = SafetyBanner(self.site.timezone, self._sound_dir(), self)
+        self.safety.acknowledge.connect(lambda: self._guard(self.acknowledge_alarms))
+        root.addWidget(self.safety)
         self.alerts = QLabel("")
         self.alerts.setObjectName("alerts")
         self.alerts.setWordWrap(True)
@@ -144,10 +149,12 @@ class ReceptionWindow(GuardedActions, QWidget):
         self.tabs.addTab(self._add_tab(), "Add a visitor")
         self.tabs.addTab(self._delay_tab(), "Delay notice")
         self.tabs.addTab(self._alerts_tab(), "Alerts")
+        self.tabs.addTab(self._supervisor_tab(), "Supervisor")
         columns.addWidget(self.tabs)
         columns.setStretchFactor(0, 3)
         columns.setStretchFactor(1, 2)
         self.reports_window: Any = None
+        self.supervisor = ""  # the supervisor signed in here, if any
 
         self._listed: set[str] = set()
         self.purge_timer = QTimer(self, interval=24 * 3600 * 1000)  # daily data-protection purge
@@ -305,8 +312,47 @@ class ReceptionWindow(GuardedActions, QWidget):
         self.alert_table.setObjectName("alert_table")
         layout.addWidget(self.alert_table, 1)
         layout.addWidget(self._button("Resolve selected alert", self.resolve_alert, "resolve"))
-        layout.addWidget(self._button("Reports (supervisors)", self.ask_reports, "reports"))
         return page
+
+    def _supervisor_tab(self) -> QWidget:
+        """Supervisor mode: the site's alarms and alerts of the day, and Reports."""
+        self.supervisor_pages = QStackedWidget()
+        sign_in = QWidget()
+        form = QGridLayout(sign_in)
+        intro = QLabel(
+            "Supervisors: sign in to see today's alarms and alerts at this site, and Reports."
+        )
+        intro.setWordWrap(True)
+        form.addWidget(intro, 0, 0, 1, 2)
+        self.supervisor_name = QLineEdit(placeholderText="Supervisor's name")
+        self.supervisor_name.setObjectName("supervisor_name")
+        self.supervisor_pin = QLineEdit(placeholderText="PIN", echoMode=QLineEdit.EchoMode.Password)
+        self.supervisor_pin.setObjectName("supervisor_pin")
+        self.supervisor_pin.returnPressed.connect(lambda: self._guard(self.supervisor_sign_in))
+        form.addWidget(self.supervisor_name, 1, 0, 1, 2)
+        form.addWidget(self.supervisor_pin, 2, 0, 1, 2)
+        form.addWidget(
+            self._button("Sign in", self.supervisor_sign_in, "supervisor_sign_in"), 3, 0, 1, 2
+        )
+        form.setRowStretch(4, 1)
+        self.supervisor_pages.addWidget(sign_in)
+        view = QWidget()
+        layout = QVBoxLayout(view)
+        self.supervisor_heading = QLabel("")
+        self.supervisor_heading.setObjectName("supervisor_heading")
+        self.supervisor_heading.setWordWrap(True)
+        layout.addWidget(self.supervisor_heading)
+        self.supervisor_log = self._table(
+            ["Raised", "What", "Where", "Detail", "Acknowledged", "Open for"], stretch=3
+        )
+        self.supervisor_log.setObjectName("supervisor_log")
+        layout.addWidget(self.supervisor_log, 1)
+        row = QHBoxLayout()
+        row.addWidget(self._button("Reports", self.show_reports, "reports"))
+        row.addWidget(self._button("Sign out", self.supervisor_sign_out, "supervisor_sign_out"))
+        layout.addLayout(row)
+        self.supervisor_pages.addWidget(view)
+        return self.supervisor_pages
 
     # -- building blocks -------------------------------------------------------------------
 
@@ -504,25 +550,60 @@ class ReceptionWindow(GuardedActions, QWidget):
         self.status.setText(text)
         self.status.setVisible(True)
 
-    # -- showing ------------------------------------------------------------------------------
+    def acknowledge_alarms(self) -> None:
+        """Someone is going to the desk: the alarm stops here and the desk is told."""
+        for alarm in self.notices.alerts(self.site.code):
+            if alarm.kind == "safety":
+                self.notices.resolve(self.site.code, alert_id=alarm.id)
+                self.log.write(
+                    "alarm_acknowledged",
+                    site=self.site.code,
+                    desk=alarm.source,
+                    raised_at=alarm.raised_at.isoformat(),
+                    by=self.supervisor or "reception",
+                )
 
-    def ask_reports(self) -> None:
-        from PySide6.QtWidgets import QInputDialog, QLineEdit
+    # -- supervisor mode ---------------------------------------------------------------------
 
-        name, ok = QInputDialog.getText(self, "Reports", "Supervisor's name")
-        if not ok:
-            return
-        pin, ok = QInputDialog.getText(self, "Reports", "PIN", QLineEdit.EchoMode.Password)
-        if ok:
-            self.open_reports(name, pin)
+    def _check_supervisor(self, name: str, pin: str) -> str:
+        role = self.staff.check(self.site.code, name, pin)
+        if role not in ("supervisor", "admin"):
+            raise DomainError("this is for supervisors")
+        return name.strip()
+
+    def supervisor_sign_in(self) -> None:
+        self.supervisor = self._check_supervisor(
+            self.supervisor_name.text(), self.supervisor_pin.text()
+        )
+        self.supervisor_pin.clear()
+        self.supervisor_pages.setCurrentIndex(1)
+        self.setWindowTitle(f"OneStop reception — {self.site.name} — supervisor {self.supervisor}")
+        self.log.write("supervisor_signed_in", site=self.site.code, staff=self.supervisor)
+
+    def supervisor_sign_out(self) -> None:
+        self.log.write("supervisor_signed_out", site=self.site.code, staff=self.supervisor)
+        self.supervisor = ""
+        self.supervisor_pages.setCurrentIndex(0)
+        self.setWindowTitle(f"OneStop reception — {self.site.name}")
+
+    def show_reports(self) -> Any:
+        if not self.supervisor:
+            raise DomainError("reports are for supervisors: sign in first")
+        return self._reports()
 
     def open_reports(self, name: str, pin: str) -> Any:
         """Supervisors only: the figures and charts of `onestop report`."""
+        try:
+            self._check_supervisor(name, pin)
+        except DomainError as error:
+            if "supervisors" in str(error):
+                raise DomainError("reports are for supervisors") from None
+            raise
+        return self._reports()
+
+    def _reports(self) -> Any:
         from reception.reports_view import ReportsWindow
 
-        role = self.staff.check(self.site.code, name, pin)
-        if role not in ("supervisor", "admin"):
-            raise DomainError("reports are for supervisors")
         self.reports_window = ReportsWindow(self.office.db, self.office.sites())
         self.reports_window.resize(1400, 850)
         self.reports_window.show()
@@ -546,8 +627,15 @@ class ReceptionWindow(GuardedActions, QWidget):
         except SQLAlchemyError:
             pass  # tried again tomorrow; the figures never depend on it
 
+    @staticmethod
+    def _sound_dir() -> Any:
+        from shared.store.db import data_dir
+
+        return data_dir() / "sounds"
+
     def closeEvent(self, event: Any) -> None:
         self.pool.waitForDone(10_000)
+        self.safety.stop()
         self.purge_timer.stop()
         self.first_purge.stop()
         self.timer.stop()
@@ -675,6 +763,8 @@ class ReceptionWindow(GuardedActions, QWidget):
         )
 
         alerts = self.notices.alerts(self.site.code)
+        if self.safety.show_alarms([a for a in alerts if a.kind == "safety"]):
+            bring_forward(self)
         rows = [
             [
                 a.raised_at.astimezone(self.zone).strftime("%H:%M"),
@@ -691,12 +781,14 @@ class ReceptionWindow(GuardedActions, QWidget):
         self._fill(
             self.alert_table, rows, [str(a.id) for a in alerts] + [f"greet:{t}" for t in late_greet]
         )
-        urgent = [f"{a.kind.upper()}: {a.detail or a.source}" for a in alerts]
+        urgent = [f"{a.kind.upper()}: {a.detail or a.source}" for a in alerts if a.kind != "safety"]
         if late_greet:
             urgent.append(f"Not greeted after {targets.greet_minutes} min: {', '.join(late_greet)}")
         self.alerts.setText("   ■   ".join(urgent) if urgent else "No alerts")
         self.alerts.setStyleSheet("" if urgent else "background: #e8f1f8; color: #0b0c0c;")
         self._figures(now, len(waiting))
+        if self.supervisor:
+            self._show_supervisor(now, len(late_greet))
 
     def _show_arrived(self, booked: list[Any], now: datetime) -> list[str]:
         """Appointment visitors who are here, by appointed time; the ones not greeted in time."""
@@ -742,6 +834,37 @@ class ReceptionWindow(GuardedActions, QWidget):
                     appointment=True,
                 )
         return late_greet
+
+    def _show_supervisor(self, now: datetime, late_greet: int) -> None:
+        """Today's alarms and alerts at this site, open ones and those dealt with."""
+        midnight = now.astimezone(self.zone).replace(hour=0, minute=0, second=0, microsecond=0)
+        log = self.notices.alerts(self.site.code, open_only=False, since=midnight)
+        log.sort(key=lambda a: (a.resolved_at is not None, a.kind != "safety", a.raised_at))
+        self._fill(
+            self.supervisor_log,
+            [
+                [
+                    when(a.raised_at, self.zone),
+                    "SAFETY ALARM" if a.kind == "safety" else a.kind.upper(),
+                    a.source,
+                    a.detail or "",
+                    when(a.resolved_at, self.zone) or "OPEN",
+                    self._since(a.raised_at, a.resolved_at or now),
+                ]
+                for a in log
+            ],
+            [str(a.id) for a in log],
+        )
+        for row, a in enumerate(log):
+            if a.kind == "safety" and a.resolved_at is None:
+                self._paint(self.supervisor_log, row, QColor("#d4351c"), QColor("#ffffff"))
+        open_now = [a for a in log if a.resolved_at is None]
+        alarms = sum(a.kind == "safety" for a in open_now)
+        self.supervisor_heading.setText(
+            f"<b>Supervisor: {self.supervisor}</b> — open now: {alarms} safety alarm(s), "
+            f"{len(open_now) - alarms} other alert(s), {late_greet} past the greet target. "
+            f"Today: {len(log)} alarm(s) and alert(s)."
+        )
 
     def _needs(self, w: Any) -> str:
         needs = [

@@ -8,8 +8,9 @@ reception and supervisors at once.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -38,6 +39,7 @@ OUTCOMES = [
     ("avoidable", "Avoidable contact"),
     ("digital_assistance", "Digital assistance given"),
 ]
+ACKNOWLEDGED_SHOWN = timedelta(minutes=2)  # how long "help is on the way" stays up
 STYLE = """
 QWidget#desk { background: #f3f2f1; }
 QLabel { color: #0b0c0c; font-size: 16px; }
@@ -48,6 +50,8 @@ QPushButton { background: #005a87; color: white; font-size: 16px; font-weight: b
 QPushButton:disabled { background: #b1b4b6; color: #0b0c0c; }
 QPushButton#call_next { font-size: 22px; min-height: 56px; }
 QPushButton#alarm { background: #0b0c0c; color: #ffdd00; border: 4px solid #ffdd00; }
+QLabel#alarm_status { background: #0b0c0c; color: #ffdd00; font-size: 18px; font-weight: bold;
+    padding: 6px; }
 QLineEdit, QComboBox { font-size: 16px; min-height: 32px; }
 QListWidget { font-size: 16px; }
 """
@@ -68,12 +72,18 @@ class DeskWindow(GuardedActions, QWidget):
         self.log = log
         self.staff_name = ""
         self._current: Visit | None = None  # the visitor called to or served at this desk
+        self._alarm_id: int | None = None  # the safety alarm this desk raised, until seen to
         self.setWindowTitle(f"OneStop — {self.desk.name}")
         if on_top:
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
         root = QVBoxLayout(self)
         self.stack = QStackedWidget()
         root.addWidget(self.stack)
+        self.alarm_status = QLabel("")
+        self.alarm_status.setObjectName("alarm_status")
+        self.alarm_status.setWordWrap(True)
+        self.alarm_status.setVisible(False)
+        root.addWidget(self.alarm_status)
         self.error = QLabel("")
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
@@ -264,14 +274,44 @@ class DeskWindow(GuardedActions, QWidget):
         self.stack.setCurrentIndex(0)
 
     def alarm(self) -> None:
-        self.notices.raise_alert(
+        self._alarm_id = self.notices.raise_alert(
             self.site.code,
             "safety",
             self.desk.name,
             f"SAFETY ALARM at {self.desk.name}"
             + (f" ({self.staff_name})" if self.staff_name else ""),
         )
-        self.log.write("safety_alarm", site=self.site.code, desk=self.desk.name)
+        self.log.write(
+            "safety_alarm", site=self.site.code, desk=self.desk.name, alert_id=self._alarm_id
+        )
+
+    def _show_alarm(self) -> None:
+        """Tell the CSA the alarm went, then that reception has acknowledged it."""
+        if self._alarm_id is None:
+            self.alarm_status.setVisible(False)
+            return
+        try:
+            alarm = self.notices.alert(self.site.code, self._alarm_id)
+        except DomainError:
+            self._alarm_id = None
+            self.alarm_status.setVisible(False)
+            return
+        zone = ZoneInfo(self.site.timezone)
+        if alarm.resolved_at is None:
+            self.alarm_status.setText(
+                f"⚠ ALARM SENT at {alarm.raised_at.astimezone(zone):%H:%M}: reception and "
+                "supervisors are alerted. Waiting for reception to acknowledge."
+            )
+        elif datetime.now(UTC) - alarm.resolved_at > ACKNOWLEDGED_SHOWN:
+            self._alarm_id = None
+            self.alarm_status.setVisible(False)
+            return
+        else:
+            self.alarm_status.setText(
+                f"✔ Reception acknowledged your alarm at "
+                f"{alarm.resolved_at.astimezone(zone):%H:%M}: help is on the way."
+            )
+        self.alarm_status.setVisible(True)
 
     # -- showing -------------------------------------------------------------------------------
 
@@ -289,6 +329,7 @@ class DeskWindow(GuardedActions, QWidget):
             self.error.setVisible(True)
 
     def _refresh(self) -> None:
+        self._show_alarm()
         if self.stack.currentIndex() == 0:
             return
         self.heading.setText(f"<b>{self.desk.name}</b> — {self.staff_name}")

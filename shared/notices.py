@@ -3,7 +3,8 @@
 - Notices: reception's delay notice (reason and estimate, shown by the kiosk, the
   display and new tickets) and "office closed".
 - Alerts: "I need help" from the kiosk, a printer offline or out of paper, a desk's
-  safety alarm. Raised once per source and kind until resolved.
+  safety alarm. Raised once per source and kind until resolved (for a safety
+  alarm, resolving is reception's acknowledgement: the desk is told help is coming).
 - The exit survey's answers.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from shared.domain import DomainError
+from shared.domain import DomainError, NotFound
 from shared.domain.tickets import normalise_ticket, ticket_day
 from shared.store import repository as repo
 from shared.store.db import Database
@@ -40,6 +41,10 @@ class AlertView:
     detail: str | None
     raised_at: datetime
     resolved_at: datetime | None
+
+
+def _view(row: Any) -> AlertView:
+    return AlertView(row.id, row.kind, row.source, row.detail, row.raised_at, row.resolved_at)
 
 
 class Notices:
@@ -137,16 +142,34 @@ class Notices:
                 repo.changed(tx, ref)
             return int(count)
 
-    def alerts(self, site: str, *, open_only: bool = True) -> list[AlertView]:
+    def alerts(
+        self, site: str, *, open_only: bool = True, since: datetime | None = None
+    ) -> list[AlertView]:
+        """Open alerts, oldest first; with `open_only=False`, resolved ones too, and
+        `since` keeps those open at that moment or raised after it (a day's log)."""
         with self.db.transaction(write=False) as tx:
             ref = repo.get_site(tx, site)
             stmt = select(alert_t).where(alert_t.c.site_id == ref.id).order_by(alert_t.c.raised_at)
             if open_only:
                 stmt = stmt.where(alert_t.c.resolved_at.is_(None))
-            return [
-                AlertView(r.id, r.kind, r.source, r.detail, r.raised_at, r.resolved_at)
-                for r in tx.conn.execute(stmt)
-            ]
+            if since is not None:
+                stmt = stmt.where(
+                    (alert_t.c.raised_at >= since)
+                    | alert_t.c.resolved_at.is_(None)
+                    | (alert_t.c.resolved_at >= since)
+                )
+            return [_view(r) for r in tx.conn.execute(stmt)]
+
+    def alert(self, site: str, alert_id: int) -> AlertView:
+        """One alert, open or resolved (a desk asking whether its alarm was acknowledged)."""
+        with self.db.transaction(write=False) as tx:
+            ref = repo.get_site(tx, site)
+            row = tx.conn.execute(
+                select(alert_t).where(alert_t.c.site_id == ref.id, alert_t.c.id == alert_id)
+            ).first()
+        if row is None:
+            raise NotFound(f"no alert {alert_id} at {site}")
+        return _view(row)
 
     # -- the exit survey -----------------------------------------------------------------
 

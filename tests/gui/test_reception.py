@@ -293,3 +293,75 @@ def test_arrived_appointments_have_their_own_list_with_the_same_actions(
     assert office.visit("bootle", walk_in.ticket).state.value == "checked_in"
     SHOTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(SHOTS / "reception-appointments.png"))
+
+
+def test_a_safety_alarm_cannot_be_missed_is_acknowledged_and_reaches_supervisors(
+    qtbot, office, tmp_path
+) -> None:
+    from reception.desk import DeskWindow
+    from shared.eventlog import read_events
+
+    staff = Staff(office.db)
+    staff.add("bootle", "Jo Bloggs", "1234")
+    staff.add("bootle", "Sam Super", "2468", "supervisor")
+    desk = DeskWindow(office, "bootle", "3", log=EventLog("desk", tmp_path))
+    qtbot.addWidget(desk)
+    desk.show()
+    desk.name.setText("Jo Bloggs")
+    desk.pin.setText("1234")
+    press(qtbot, desk, "sign_in")
+    window = ReceptionWindow(
+        office, "bootle", log=EventLog("reception", tmp_path), printer="preview"
+    )
+    window.resize(1600, 900)
+    qtbot.addWidget(window)
+    window.show()
+    Notices(office.db).raise_alert("bootle", "help", "Kiosk 1", "A visitor asked for help")
+    window.refresh()
+    assert not window.safety.isVisible() and window.safety.sounded == 0
+    window.setWindowState(Qt.WindowState.WindowMinimized)
+
+    press(qtbot, desk, "alarm")
+    assert desk.alarm_status.isVisible() and "ALARM SENT" in desk.alarm_status.text()
+    assert "Waiting for reception" in desk.alarm_status.text()
+    window.refresh()  # as the change notification does
+    assert window.safety.isVisible()
+    assert "SAFETY ALARM at Desk 3" in window.safety.text.text()
+    assert "SAFETY" not in window.alerts.text() and "HELP" in window.alerts.text()
+    assert not window.windowState() & Qt.WindowState.WindowMinimized  # brought forward
+    assert window.safety.sounded == 1 and window.safety.flash.isActive()
+    phase = window.safety.phase
+    qtbot.waitUntil(lambda: window.safety.phase != phase, timeout=2000)  # it flashes
+    window.refresh()
+    assert window.safety.sounded == 1  # the same alarm does not start over on each redraw
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(SHOTS / "reception-safety-alarm.png"))
+
+    # A supervisor signs in: the site's alarms and alerts of the day, open ones first.
+    window.tabs.setCurrentIndex(window.tabs.count() - 1)
+    window.supervisor_name.setText("Jo Bloggs")
+    window.supervisor_pin.setText("1234")
+    press(qtbot, window, "supervisor_sign_in")
+    assert "for supervisors" in window.error.text() and not window.supervisor
+    window.supervisor_name.setText("Sam Super")
+    window.supervisor_pin.setText("2468")
+    press(qtbot, window, "supervisor_sign_in")
+    assert window.supervisor == "Sam Super" and "supervisor Sam Super" in window.windowTitle()
+    log = window.supervisor_log
+    assert [log.item(r, 1).text() for r in range(log.rowCount())] == ["SAFETY ALARM", "HELP"]
+    assert log.item(0, 4).text() == "OPEN" and "1 safety alarm" in window.supervisor_heading.text()
+    window.grab().save(str(SHOTS / "reception-supervisor.png"))
+
+    press(qtbot, window, "acknowledge")
+    assert [a.kind for a in Notices(office.db).alerts("bootle")] == ["help"]
+    assert not window.safety.isVisible() and not window.safety.flash.isActive()
+    assert log.item(1, 1).text() == "SAFETY ALARM" and log.item(1, 4).text() != "OPEN"
+    desk.refresh()
+    assert "Reception acknowledged your alarm" in desk.alarm_status.text()
+    desk.grab().save(str(SHOTS.parent / "desk" / "desk-alarm-acknowledged.png"))
+    events = [e for e in read_events(tmp_path / "reception.jsonl")]
+    acknowledged = [e for e in events if e["event"] == "alarm_acknowledged"]
+    assert acknowledged and acknowledged[0]["desk"] == "Desk 3"
+    assert acknowledged[0]["by"] == "Sam Super"
+    press(qtbot, window, "supervisor_sign_out")
+    assert not window.supervisor and window.supervisor_pages.currentIndex() == 0
