@@ -5,14 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .render import HEADLINES, SURVEY, statement
+from .render import HEADLINES, SURVEY, statement, tables
 
 NAVY, BLUE, YELLOW = "0B2545", "005A87", "FFDD00"
+SHEETS = {  # a sheet's name is at most 31 characters
+    "Visits by service": "By service",
+    "Visits by hour": "By hour",
+    "Visits by weekday": "By weekday",
+    "Wait to see a CSA": "Waits",
+    "Avoidable contact by reason": "Avoidable by reason",
+    "Avoidable contact by service": "Avoidable by service",
+    "Month by month": "Months",
+}
 
 
 def to_xlsx(report: dict[str, Any], names: dict[str, str], path: Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     header_font = Font(bold=True, color="FFFFFF")
@@ -28,7 +38,7 @@ def to_xlsx(report: dict[str, Any], names: dict[str, str], path: Path) -> Path:
         for row in rows:
             ws.append(row)
         for index, width in enumerate(widths, start=1):
-            ws.column_dimensions[chr(64 + index)].width = width
+            ws.column_dimensions[get_column_letter(index)].width = width
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 if isinstance(cell.value, float):
@@ -55,30 +65,12 @@ def to_xlsx(report: dict[str, Any], names: dict[str, str], path: Path) -> Path:
         ],
         [24, 16, 24, 24, 28, 16],
     )
-    for title, key, heading in (
-        ("By service", "visits_by_service", "Service"),
-        ("By hour", "visits_by_hour", "Hour"),
-        ("By weekday", "visits_by_weekday", "Weekday"),
-        ("Waits", "wait_distribution", "Wait to see a CSA"),
-        ("Avoidable by reason", "avoidable_by_reason", "Reason"),
-        ("Avoidable by service", "avoidable_by_service", "Service"),
-    ):
-        sheet(title, [heading, "Visits"], [[k, v] for k, v in report[key].items()], [40, 12])
-    sheet(
-        "Months",
-        ["Month", "Visits", "Average wait (min)", "Greeted in time (%)", "Called in time (%)"],
-        [
-            [
-                m["month"],
-                m["visits"],
-                m["average_wait_minutes"],
-                m["greet_target_met_pct"],
-                m["serve_target_met_pct"],
-            ]
-            for m in report["months"]
-        ],
-        [12, 10, 20, 20, 20],
-    )
+    for title, columns, rows in tables(report):
+        widths = [
+            min(60, max(len(str(v)) for v in [c, *[r[i] for r in rows]]) + 3)
+            for i, c in enumerate(columns)
+        ]
+        sheet(SHEETS[title], columns, rows, widths)
     sheet(
         "Comments",
         ["Site", "Date", "Comment"],

@@ -7,7 +7,10 @@ means it did not happen. A bad row is reported with its line number and the
 reason; by default nothing is imported then (`skip_bad` imports the good rows).
 
 What a row becomes:
-- called and finished (with an outcome, or none: "not recorded") → finished;
+- called and finished (with an outcome, or none: "not recorded") → finished; the
+  outcome cell may carry the detail after a colon, "avoidable: could be done online"
+  or "referred: Revenues" (the avoidable reason, the back office); a referred or
+  avoidable row without one gets "not recorded";
 - outcome `no_show` → no-show at the call; outcome `left`, or never called → left
   before being called (its end is the finish time, else the arrival);
 - survey cells → a survey response linked to the visit.
@@ -46,6 +49,10 @@ COLUMNS = (
     "survey_fair",
     "survey_comment",
 )
+# What the outcome cell may say (before an optional ": detail"); "no show", "no-show"
+# and "No_Show" are all no_show.
+OUTCOMES = (*(k.value for k in OutcomeKind), "no_show", "left")
+NOT_GIVEN = "not recorded"  # the reason or back office of an old record that gave none
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
 SCALE_WORDS = {
@@ -107,6 +114,18 @@ def _scale(record: dict[str, str], name: str) -> int | None:
     raise DomainError(f"{name} {value!r}: expected 1 to 5 or very/fairly satisfied ... ")
 
 
+def _outcome(cell: str) -> tuple[str, str]:
+    """"avoidable: could be done online" -> ("avoidable", "could be done online")."""
+    kind, _, detail = cell.partition(":")
+    wanted = kind.strip().lower().replace("-", "_").replace(" ", "_")
+    if wanted and wanted not in OUTCOMES:
+        raise DomainError(
+            f"outcome {kind.strip()!r} is not one of {', '.join(OUTCOMES)} "
+            "(a reason or back office may follow a colon: \"avoidable: could be done online\")"
+        )
+    return wanted, detail.strip()
+
+
 def _visit(tx: Tx, record: dict[str, str]) -> tuple[repo.SiteRef, Visit, Any]:
     ref = repo.get_site(tx, record.get("site", "").strip())
     site = ref.site
@@ -127,7 +146,7 @@ def _visit(tx: Tx, record: dict[str, str]) -> tuple[repo.SiteRef, Visit, Any]:
     desk = record.get("desk", "").strip() or None
     if desk is not None:
         desk = site.desk(desk).name
-    outcome_text = record.get("outcome", "").strip().lower().replace("-", "_")
+    outcome_text, detail = _outcome(record.get("outcome", ""))
     visit = Visit(
         site=site.code,
         service=service.code,
@@ -154,11 +173,10 @@ def _visit(tx: Tx, record: dict[str, str]) -> tuple[repo.SiteRef, Visit, Any]:
         visit.serving_at = called
         visit.ended_at = finished
         visit.state = State.FINISHED
-        visit.outcome = (
-            Outcome.parse(outcome_text, "imported")
-            if outcome_text
-            else Outcome(OutcomeKind.NOT_RECORDED)
-        )
+        kind = OutcomeKind(outcome_text) if outcome_text else OutcomeKind.NOT_RECORDED
+        if kind in (OutcomeKind.REFERRED, OutcomeKind.AVOIDABLE) and not detail:
+            detail = NOT_GIVEN
+        visit.outcome = Outcome(kind, detail)
     else:
         raise DomainError("called but neither finished nor a no-show")
     return ref, visit, ticket_day(arrived, site.timezone)

@@ -320,16 +320,15 @@ def _avoidable(tx: Tx, in_period: Any, avoidable: int) -> dict[str, Any]:
 
 
 def _hours(refs: list[repo.SiteRef], counts: dict[Any, int]) -> dict[str, int]:
-    """Every hour from the earliest opening (or arrival) to the last, empty hours as 0."""
-    hours = {int(k) for k in counts}
-    for ref in refs:
-        for opens, closes in ref.site.opening_hours.days.values():
-            last = closes.hour if closes.minute else closes.hour - 1
-            hours.update(range(opens.hour, last + 1))
-    if not hours:
-        return {}
+    """Every hour from the earliest opening to the last closing, an empty one as 0, and
+    any other hour in which visitors arrived (a clock change, a late evening)."""
     found = {int(k): n for k, n in counts.items()}
-    return {f"{h:02d}:00": found.get(h, 0) for h in range(min(hours), max(hours) + 1)}
+    spans = [span for ref in refs for span in ref.site.opening_hours.days.values()]
+    hours = set(found)
+    if spans:
+        last = max(closes.hour if closes.minute else closes.hour - 1 for _, closes in spans)
+        hours.update(range(min(opens.hour for opens, _ in spans), last + 1))
+    return {f"{h:02d}:00": found.get(h, 0) for h in sorted(hours)}
 
 
 def _weekdays(refs: list[repo.SiteRef], counts: dict[Any, int]) -> dict[str, int]:

@@ -43,6 +43,76 @@ def as_json(report: dict[str, Any]) -> str:
     return json.dumps(report, indent=2, default=str)
 
 
+Table = tuple[str, list[str], list[list[Any]]]  # title, column headings, rows
+
+
+def tables(report: dict[str, Any]) -> list[Table]:
+    """The report's tables, as text, Markdown and the workbook show them."""
+    reason_share = report["avoidable_by_reason_pct"]
+    service_share = report["avoidable_by_service_pct"]
+    service_rate = report["avoidable_rate_by_service_pct"]
+    return [
+        (
+            "Visits by service",
+            ["Service", "Visits"],
+            [[k, n] for k, n in _items(report, "visits_by_service")],
+        ),
+        (
+            "Visits by hour",
+            ["Hour", "Visits"],
+            [[k, n] for k, n in _items(report, "visits_by_hour")],
+        ),
+        (
+            "Visits by weekday",
+            ["Weekday", "Visits"],
+            [[k, n] for k, n in _items(report, "visits_by_weekday")],
+        ),
+        (
+            "Wait to see a CSA",
+            ["Wait", "Visits"],
+            [[k, n] for k, n in _items(report, "wait_distribution")],
+        ),
+        (
+            "Avoidable contact by reason",
+            ["Reason", "Visits", "% of avoidable contact"],
+            [
+                [k or "(none given)", n, reason_share[k]]
+                for k, n in _items(report, "avoidable_by_reason")
+            ],
+        ),
+        (
+            "Avoidable contact by service",
+            ["Service", "Visits", "% of avoidable contact", "% of the service's finished visits"],
+            [
+                [k, n, service_share[k], service_rate[k]]
+                for k, n in _items(report, "avoidable_by_service")
+            ],
+        ),
+        (
+            "Month by month",
+            ["Month", "Visits", "Average wait (min)", "Greeted in time (%)", "Called in time (%)"],
+            [
+                [
+                    m["month"],
+                    m["visits"],
+                    m["average_wait_minutes"],
+                    m["greet_target_met_pct"],
+                    m["serve_target_met_pct"],
+                ]
+                for m in report["months"]
+            ],
+        ),
+    ]
+
+
+def _items(report: dict[str, Any], key: str) -> list[tuple[Any, Any]]:
+    return list(report[key].items())
+
+
+def cell(value: Any) -> str:
+    return "n/a" if value is None else str(value)
+
+
 def as_text(report: dict[str, Any]) -> str:
     lines = [
         f"OneStop report: {', '.join(report['sites'])}, "
@@ -55,28 +125,21 @@ def as_text(report: dict[str, Any]) -> str:
     lines += [
         f"{label:<{width}}  {show(report['survey'][key], unit)}" for key, label, unit in SURVEY
     ]
-    for title, key in (
-        ("Visits by service", "visits_by_service"),
-        ("Visits by hour", "visits_by_hour"),
-        ("Visits by weekday", "visits_by_weekday"),
-        ("Avoidable contact by reason", "avoidable_by_reason"),
-        ("Avoidable contact by service", "avoidable_by_service"),
-    ):
-        if report[key]:
-            lines += ["", title] + [f"  {k:<40} {v}" for k, v in report[key].items()]
-    if report["months"]:
-        lines += ["", "Month by month"]
-        lines += [
-            f"  {m['month']}  visits {m['visits']:>6}  average wait "
-            f"{show(m['average_wait_minutes'], ' min'):>9}  greeted in time "
-            f"{show(m['greet_target_met_pct'], '%'):>6}  called in time "
-            f"{show(m['serve_target_met_pct'], '%'):>6}"
-            for m in report["months"]
-        ]
+    for title, columns, rows in tables(report):
+        if not rows:
+            continue
+        texts = [columns] + [[cell(v) for v in row] for row in rows]
+        widths = [max(len(row[i]) for row in texts) for i in range(len(columns))]
+        lines += ["", title]
+        for row in texts:
+            first = f"  {row[0]:<{widths[0]}}"
+            rest = "".join(f"  {v:>{w}}" for v, w in zip(row[1:], widths[1:], strict=True))
+            lines.append((first + rest).rstrip())
     return "\n".join(lines)
 
 
 def as_csv(report: dict[str, Any]) -> str:
+    """Long form, one figure a row: table, name, value (empty: nothing to count)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["table", "name", "value"])
@@ -89,11 +152,15 @@ def as_csv(report: dict[str, Any]) -> str:
         "visits_by_service",
         "visits_by_hour",
         "visits_by_weekday",
+        "wait_distribution",
         "avoidable_by_reason",
+        "avoidable_by_reason_pct",
         "avoidable_by_service",
+        "avoidable_by_service_pct",
+        "avoidable_rate_by_service_pct",
     ):
         for name, value in report[table].items():
-            writer.writerow([table, name, value])
+            writer.writerow([table, name, "" if value is None else value])
     for month in report["months"]:
         for key, value in month.items():
             if key != "month":

@@ -125,8 +125,8 @@ def test_both_sites_a_clock_change_an_empty_period_and_no_survey(history) -> Non
     autumn = compute(db, ["bootle"], Period.quarter("2025-Q4"))
     assert autumn["visits"] == 1 and autumn["average_wait_minutes"] == 20.0
     assert autumn["serve_target_met_pct"] == 0.0
-    # 01:00 (the clock change) to the last opening hour, the hours between as 0
-    assert autumn["visits_by_hour"] == {f"{h:02d}:00": int(h == 1) for h in range(1, 17)}
+    # 01:00 (the clock change), then every opening hour (09:00-17:00) with none
+    assert autumn["visits_by_hour"] == {"01:00": 1} | {f"{h:02d}:00": 0 for h in range(9, 17)}
     assert [(m["month"], m["visits"]) for m in autumn["months"]] == [
         ("2025-10", 1),
         ("2025-11", 0),
