@@ -57,10 +57,12 @@ class _ProbeJob(QRunnable):
         site = self.presenter.site
         try:
             spec = PrinterSpec.parse(self.presenter.printer or site.tickets.printer)
-            TicketPrinter(spec, site.tickets, ask_status=site.tickets.ask_status).probe()
+            status = TicketPrinter(spec, site.tickets, ask_status=site.tickets.ask_status).probe()
         except PrinterError:
             return
-        tell(self.presenter, "print_finished", "", {"printed": True})
+        if not status.known:  # a printer that only takes bytes is back when a ticket prints
+            return
+        tell(self.presenter, "print_finished", "", {"printed": True, "warning": status.warning})
 
 
 class _TestPrintJob(QRunnable):
@@ -120,6 +122,7 @@ class KioskPresenter(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)  # one printer, one ticket at a time, in order
         self.printer_ok = True
+        self.paper_low = False
         self.labels: dict[str, str] = {}
         self.language = "en"
         self.print_finished.connect(self._after_print)
@@ -193,8 +196,11 @@ class KioskPresenter(QObject):
                 error=outcome.get("error"),
             )
         if outcome["printed"]:
-            if not self.printer_ok:
+            if outcome.get("warning"):  # it still prints: reception changes the roll soon
+                self.notices.raise_alert(self.site.code, "printer", self.name, outcome["warning"])
+            elif not self.printer_ok or self.paper_low:
                 self.notices.resolve(self.site.code, kind="printer", source=self.name)
+            self.paper_low = bool(outcome.get("warning"))
             self.printer_ok = True
             self.printer_state.emit(True, "")
             return

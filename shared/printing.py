@@ -100,6 +100,7 @@ class PrintOutcome:
     preview: str | None = None  # the PNG, for the preview printer
     error: str | None = None
     out_of_paper: bool = False
+    warning: str | None = None  # printed, but staff should know (paper running low)
 
 
 def print_ticket(
@@ -138,8 +139,8 @@ def print_ticket(
             from shared.qt.ticket_image import ticket_pil_image
 
             image = ticket_pil_image(ticket, site.tickets, labels=labels, language=language)
-        sent = device.print_ticket(ticket, labels, image=image)
-        return PrintOutcome(True, spec_text, bytes_sent=len(sent))
+        done = device.print_ticket(ticket, labels, image=image)
+        return PrintOutcome(True, spec_text, bytes_sent=len(done.sent), warning=done.status.warning)
     except PrinterError as error:
         return PrintOutcome(False, spec_text, error=str(error), out_of_paper=error.out_of_paper)
 

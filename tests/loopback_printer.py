@@ -14,6 +14,7 @@ import contextlib
 import os
 import socket
 import threading
+import time
 from dataclasses import dataclass
 
 DLE_EOT = b"\x10\x04"
@@ -90,6 +91,7 @@ class PrinterListener:
         self.server.listen(8)
         self.port = self.server.getsockname()[1]
         self.jobs: list[bytes] = []
+        self.finished_at: list[float] = []  # time.perf_counter() at each job's last byte
         self.status_requests: list[int] = []  # every DLE EOT n received, in order
         self.connections = 0
         self.received = threading.Event()
@@ -109,6 +111,7 @@ class PrinterListener:
                     if answer := session.feed(chunk):
                         connection.sendall(answer)
             if session.job:
+                self.finished_at.append(time.perf_counter())
                 self.jobs.append(bytes(session.job))
                 self.received.set()
 

@@ -16,11 +16,13 @@ command goes through python-escpos, and a failure of the device becomes a
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -278,8 +280,45 @@ def image_ticket_bytes(image: Any, profile: str | None = None) -> bytes:
     return bytes(dummy.output)
 
 
+@dataclass(frozen=True)
+class PrinterStatus:
+    """What asking the printer (a probe, or the check before a ticket) found out.
+
+    `known` is True when the printer itself answered: its ESC/POS status, or, with
+    status not asked, a network or USB printer that could be reached. It is False
+    for transports that only write (file, CUPS, Windows, a serial line not asked):
+    they cannot tell whether paper is in without printing, so nobody may say the
+    printer is back until a ticket has printed.
+    """
+
+    known: bool
+    paper_low: bool = False
+    note: str = ""
+
+    @property
+    def warning(self) -> str | None:
+        if self.paper_low:
+            return "Ticket printer paper running low: change the roll soon"
+        return None
+
+
+@dataclass(frozen=True)
+class Printed:
+    sent: bytes  # exactly what the printer was sent
+    status: PrinterStatus  # what it said before (paper low still prints)
+
+
+READS_BACK = ("tcp", "usb", "serial")  # transports a printer can answer on
+DLE_EOT = b"\x10\x04"  # real-time status: n=1 printer, 2 offline cause, 4 paper sensor
+
+
 class TicketPrinter:
-    """Prints tickets on one configured printer. Blocking: call it off the GUI thread."""
+    """Prints tickets on one configured printer. Blocking: call it off the GUI thread.
+
+    With `ask_status` (the default), printers on transports that read back (network,
+    USB, serial) are asked DLE EOT 1, 4 (and 2 when offline) before each ticket and
+    on each probe; an answer missing within `status_timeout` seconds means offline.
+    """
 
     def __init__(
         self,
@@ -287,8 +326,9 @@ class TicketPrinter:
         settings: TicketOptions = DEFAULT_OPTIONS,
         *,
         profile: str | None = None,
-        ask_status: bool = False,
+        ask_status: bool = True,
         timeout: float = 5.0,
+        status_timeout: float = 2.0,
         opener: Callable[[PrinterSpec], Any] | None = None,
     ) -> None:
         self.spec = spec if isinstance(spec, PrinterSpec) else PrinterSpec.parse(spec)
@@ -296,16 +336,22 @@ class TicketPrinter:
         self.profile = profile
         self.ask_status = ask_status
         self.timeout = timeout
+        self.status_timeout = min(status_timeout, timeout)
         self._opener = opener
 
     @property
     def is_preview(self) -> bool:
         return self.spec.transport == "preview"
 
+    @property
+    def asks_status(self) -> bool:
+        return self.ask_status and self.spec.transport in READS_BACK
+
     def print_ticket(
         self, ticket: Ticket, labels: dict[str, str] | None = None, image: Any = None
-    ) -> bytes:
-        """Send the ticket; returns the bytes sent. Raises PrinterError on any failure.
+    ) -> Printed:
+        """Send the ticket; returns what was sent. Raises PrinterError on any failure,
+        including a printer that says it is offline or out of paper (nothing is sent).
 
         `image` (a PIL image of the whole ticket) is printed instead of text, for
         scripts the printer's code pages cannot print.
@@ -317,46 +363,78 @@ class TicketPrinter:
             if image is not None
             else ticket_bytes(ticket, self.settings, self.profile, labels)
         )
-        with self._connected() as device:
+        with self._connected() as (device, status):
             if self.spec.transport == "serial":  # a long image takes a while at 9600 baud
                 baud = int(dict(self.spec.options).get("baudrate", 9600))
                 device.device.write_timeout = self.timeout + len(payload) * 10 / baud * 1.5
             device._raw(payload)
-        return payload
+        return Printed(payload, status)
 
-    def probe(self) -> None:
-        """Is the printer reachable (and has it paper, where it can say)? Prints nothing.
+    def probe(self) -> PrinterStatus:
+        """Is the printer ready, as far as this transport can tell? Prints nothing.
 
-        Only network printers can be reached without printing; other transports
-        are assumed well until a ticket fails.
+        Raises PrinterError when it is known not to be (unreachable, offline, out of
+        paper, no such queue or device); returns `known=False` when it cannot tell.
         """
-        if self.spec.transport == "tcp":
-            with self._connected():
-                pass
+        transport = self.spec.transport
+        if transport == "preview":
+            return PrinterStatus(True, note="the preview always works")
+        if transport in READS_BACK:
+            with self._connected() as (_device, status):
+                return status
+        if transport == "file":
+            return self._probe_file()
+        if transport == "cups":
+            return self._probe_cups()
+        return PrinterStatus(False, note=f"{self._name()} cannot say without printing")
 
-    def _name(self) -> str:
-        """The printer as staff know it from the site configuration."""
-        spec = self.spec
-        return {
-            "tcp": f"the ticket printer at {spec.target}:{spec.port}",
-            "usb": f"the USB printer {spec.target}",
-            "serial": f"the serial port {spec.target}",
-            "file": f"the printer file {spec.target}",
-            "cups": f"the CUPS queue {spec.target}",
-            "win32raw": f"the Windows printer {spec.target}",
-        }.get(spec.transport, "the ticket printer")
+    def _probe_file(self) -> PrinterStatus:
+        path = Path(self.spec.target)
+        if path.exists():
+            if not os.access(path, os.W_OK):
+                raise PrinterError(f"{self._name()} cannot be written to (permission denied)")
+        elif path.parent.as_posix().startswith("/dev"):  # a device node goes with its printer
+            raise PrinterError(f"{self._name()} is gone (is the printer plugged in?)")
+        elif not path.parent.is_dir():
+            raise PrinterError(f"{self._name()} cannot be opened (no folder {path.parent})")
+        return PrinterStatus(False, note=f"{self._name()} takes bytes but cannot say more")
+
+    def _probe_cups(self) -> PrinterStatus:
+        lpstat = shutil.which("lpstat")
+        if lpstat is None:
+            return PrinterStatus(False, note="no lpstat here to ask CUPS")
+        try:
+            done = subprocess.run(
+                [lpstat, "-p", self.spec.target],
+                capture_output=True,
+                timeout=self.timeout,
+                env={**os.environ, "LC_ALL": "C"},  # lpstat's words, to read "disabled"
+            )
+        except subprocess.TimeoutExpired:
+            raise PrinterError(f"CUPS did not answer within {self.timeout:g} s") from None
+        said = (done.stdout or done.stderr).decode(errors="replace").strip()
+        if done.returncode != 0:
+            raise PrinterError(f"{self._name()} is not there ({_reason(said)})")
+        if "disabled" in said.split("\n")[0]:
+            raise PrinterError(f"{self._name()} is stopped ({_reason(said)})")
+        return PrinterStatus(False, note=f"{self._name()} accepts jobs; CUPS cannot say more")
 
     @contextlib.contextmanager
-    def _connected(self) -> Iterator[Any]:
-        """The open device (its paper checked when asked); any failure is a PrinterError."""
+    def _connected(self) -> Iterator[tuple[Any, PrinterStatus]]:
+        """The open device and what it said; any failure is a PrinterError."""
         device = None
         try:
             device = (self._opener or (lambda s: open_escpos(s, self.profile, self.timeout)))(
                 self.spec
             )
-            if self.ask_status:
-                self._check_status(device)
-            yield device
+            if self.asks_status:
+                status = self._status(device)
+            else:
+                status = PrinterStatus(
+                    self.spec.transport in ("tcp", "usb"),
+                    note="reached; status not asked" if self.spec.transport in READS_BACK else "",
+                )
+            yield device, status
         except PrinterError:
             raise
         except Exception as error:  # every transport raises its own kinds
@@ -371,13 +449,81 @@ class TicketPrinter:
                 with contextlib.suppress(Exception):  # closing a dead device may fail too
                     device.close()
 
-    def _check_status(self, device: Any) -> None:
+    def _status(self, device: Any) -> PrinterStatus:
+        """DLE EOT: online? paper? and, when offline, why."""
+        name = self._name()
+        printer = self._ask(device, 1)
+        paper = self._ask(device, 4)
+        if paper & 0x60:
+            raise PrinterError(f"{name} is out of paper", out_of_paper=True)
+        if printer & 0x08:
+            cause = self._ask(device, 2)
+            if cause & 0x20:
+                raise PrinterError(f"{name} is out of paper", out_of_paper=True)
+            if cause & 0x04:
+                raise PrinterError(f"{name} has its cover open")
+            if cause & 0x40:
+                raise PrinterError(f"{name} reports an error (a paper jam, the cutter, or heat)")
+            raise PrinterError(f"{name} is offline")
+        return PrinterStatus(True, paper_low=bool(paper & 0x0C), note="online, paper in")
+
+    def _ask(self, device: Any, n: int) -> int:
+        device._raw(DLE_EOT + bytes([n]))
+        answer = self._read_byte(device)
+        if answer is None:
+            raise PrinterError(
+                f"{self._name()} is offline: no answer to a status request within "
+                f"{self.status_timeout:g} s (if this model cannot answer, set "
+                "ask_status = false)"
+            )
+        if answer & 0x93 != 0x12:  # bits 1 and 4 set, 0 and 7 clear in every status byte
+            raise PrinterError(
+                f"{self._name()} answered a status request with {answer:#04x}, which is not "
+                "an ESC/POS status (if this model cannot answer, set ask_status = false)"
+            )
+        return answer
+
+    def _read_byte(self, device: Any) -> int | None:
+        """One byte from the printer, or None when none came within the status timeout."""
+        wait = self.status_timeout
+        link = device.device
+        if self.spec.transport == "tcp":
+            link.settimeout(wait)
+            try:
+                data = link.recv(1)
+            except TimeoutError:
+                return None
+            finally:
+                link.settimeout(self.timeout)
+            if not data:
+                raise PrinterError(f"{self._name()} hung up when asked for its status")
+            return data[0]
+        if self.spec.transport == "serial":
+            link.timeout = wait
+            try:
+                data = link.read(1)
+            finally:
+                link.timeout = self.timeout
+            return data[0] if data else None
+        import usb.core
+
         try:
-            paper = device.paper_status()
-        except Exception as error:
-            raise PrinterError(f"the ticket printer does not answer ({_reason(error)})") from error
-        if paper == 0:
-            raise PrinterError("the ticket printer is out of paper", out_of_paper=True)
+            data = link.read(device.in_ep, 16, int(wait * 1000))
+        except usb.core.USBTimeoutError:
+            return None
+        return data[0] if len(data) else None
+
+    def _name(self) -> str:
+        """The printer as staff know it from the site configuration."""
+        spec = self.spec
+        return {
+            "tcp": f"the ticket printer at {spec.target}:{spec.port}",
+            "usb": f"the USB printer {spec.target}",
+            "serial": f"the serial port {spec.target}",
+            "file": f"the printer file {spec.target}",
+            "cups": f"the CUPS queue {spec.target}",
+            "win32raw": f"the Windows printer {spec.target}",
+        }.get(spec.transport, "the ticket printer")
 
 
 def _failure(spec: PrinterSpec, error: BaseException) -> str:

@@ -101,7 +101,9 @@ class TicketOptions:
     printer: str = "preview"  # tcp://HOST:9100, usb://VID:PID, serial://..., file://..., preview
     profile: str = ""  # python-escpos printer profile, e.g. "TM-T88V"; empty: generic
     paper_mm: int = 80  # 58 or 80
-    ask_status: bool = False  # ask the printer for paper status before printing
+    # Before each ticket, ask printers that can answer (network, USB, serial) whether
+    # they are online and have paper; false for a model or print server that cannot.
+    ask_status: bool = True
     qr_url: str = "https://www.sefton.gov.uk/feedback?ticket={code}"
     footer: str = "Thank you for visiting. Please keep this ticket until you are called."
 

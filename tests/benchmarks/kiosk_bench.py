@@ -16,12 +16,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -37,27 +35,10 @@ def child(tickets: int, db_url: str) -> None:
     from kiosk.window import KioskWindow
     from shared.office import Office
     from shared.store import Database
+    from tests.loopback_printer import PrinterListener
 
-    done = threading.Event()
-    finished_at: list[float] = []
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    port = server.getsockname()[1]
-
-    def serve() -> None:
-        while True:
-            try:
-                connection, _ = server.accept()
-            except OSError:
-                return
-            with connection:
-                while connection.recv(65536):
-                    pass
-            finished_at.append(time.perf_counter())
-            done.set()
-
-    threading.Thread(target=serve, daemon=True).start()
+    server = PrinterListener()  # answers the kiosk's status requests, as a printer does
+    done, finished_at, port = server.received, server.finished_at, server.port
 
     app = QApplication([])
     from datetime import datetime

@@ -372,9 +372,7 @@ def test_the_kiosk_notices_when_the_printer_is_back(qtbot, office) -> None:
     tap_text(qtbot, window, "Payments")
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=10_000)
     assert window.printer_check.isActive()
-    server = socket.socket()
-    server.bind(("127.0.0.1", port))  # the printer is plugged back in
-    server.listen(4)
+    server = PrinterListener(port)  # the printer is plugged back in, answering its status
     try:
         presenter.probe_printer()
         qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=10_000)

@@ -39,7 +39,7 @@ def test_the_transports_python_escpos_needs_are_installed() -> None:
 def test_a_ticket_reaches_a_serial_line_byte_for_byte(unraisable) -> None:
     line = PtyPrinter()
     try:
-        sent = TicketPrinter(f"serial://{line.path}?baudrate=19200").print_ticket(sample())
+        sent = TicketPrinter(f"serial://{line.path}?baudrate=19200").print_ticket(sample()).sent
         assert line.received.wait(5)
         assert line.jobs == [sent]
         assert b"C023" in sent
@@ -67,7 +67,7 @@ def test_mistyped_options_are_refused(text, says) -> None:
 
 def test_a_file_printer_gets_the_ticket_and_a_missing_folder_is_named(tmp_path: Path) -> None:
     target = tmp_path / "lp0"
-    sent = TicketPrinter(f"file://{target}").print_ticket(sample())
+    sent = TicketPrinter(f"file://{target}").print_ticket(sample()).sent
     assert target.read_bytes() == sent
     with pytest.raises(PrinterError, match=r"printer file .*/gone/lp0 cannot be opened"):
         TicketPrinter(f"file://{tmp_path}/gone/lp0").print_ticket(sample())
@@ -105,7 +105,7 @@ def fake_lp(folder: Path, exit_status: int = 0, says: str = "") -> Path:
 def test_a_cups_queue_gets_the_raw_bytes_through_lp(tmp_path, monkeypatch) -> None:
     bin_dir = fake_lp(tmp_path / "bin")
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    sent = TicketPrinter("cups://Kiosk_Printer").print_ticket(sample())
+    sent = TicketPrinter("cups://Kiosk_Printer").print_ticket(sample()).sent
     assert (bin_dir / "job").read_bytes() == sent
     args = (bin_dir / "args").read_text().split("\n")
     assert args[:4] == ["-d", "Kiosk_Printer", "-o", "raw"]  # untouched by CUPS filters

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.devices.printer import PrinterError, PrinterSpec, TicketPrinter, ticket_bytes
+from shared.devices.printer import PrinterError, PrinterSpec, ticket_bytes
 from shared.devices.ticket import Ticket
 from shared.domain.model import TicketOptions
 from tests.loopback_printer import PrinterListener
@@ -92,12 +92,6 @@ def test_every_transport_is_understood(text, transport, target) -> None:
 def test_bad_printer_addresses_are_explained(text) -> None:
     with pytest.raises(PrinterError):
         PrinterSpec.parse(text)
-
-
-def test_printing_to_a_file_device(tmp_path: Path) -> None:
-    target = tmp_path / "lp0"
-    sent = TicketPrinter(f"file://{target}").print_ticket(sample())
-    assert target.read_bytes() == sent
 
 
 def test_the_command_prints_over_tcp_and_reprints(sqlite_url: str) -> None:
