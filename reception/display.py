@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from reception.announcements import AnnouncementQueue, Call
+from reception.signage import FitText, HistoryTile
 from shared.domain.estimate import estimate_wait_minutes
 from shared.eventlog import EventLog
 from shared.notices import Notices
@@ -115,15 +116,13 @@ class DisplayWindow(QWidget):
         root.setContentsMargins(48, 32, 48, 24)
         self.heading = big("Now calling", 56, False)
         root.addWidget(self.heading)
-        self.current = big("", 220, name="current")
+        self.current = FitText(max_lines=3, name="current")
+        self.current.padding = 16
         root.addWidget(self.current, 3)
         row = QHBoxLayout()
-        self.history: list[QLabel] = []
+        self.history: list[HistoryTile] = []
         for index in range(5):
-            item = big("", 72, name=f"history_{index}")
-            item.setStyleSheet(
-                item.styleSheet() + f" border: 3px solid {WHITE}; border-radius: 12px;"
-            )
+            item = HistoryTile(name=f"history_{index}")
             row.addWidget(item)
             self.history.append(item)
         root.addLayout(row, 1)
@@ -160,19 +159,14 @@ class DisplayWindow(QWidget):
         height, width = max(self.height(), 200), max(self.width(), 300)
         self.sizes = {
             "heading": int(height * 0.05),
-            "current": int(min(height * 0.2, width / 10.5)),
+            "current": int(height * 0.2),
             "history": int(min(height * 0.06, width / 30)),
             "ticker": int(height * 0.04),
         }
         self.heading.setStyleSheet(f"color: {WHITE}; font-size: {self.sizes['heading']}px;")
-        self.current.setStyleSheet(
-            f"color: {WHITE}; font-size: {self.sizes['current']}px; font-weight: bold;"
-        )
+        self.current.set_max_pixels(self.sizes["current"])
         for item in self.history:
-            item.setStyleSheet(
-                f"color: {WHITE}; font-size: {self.sizes['history']}px; font-weight: bold;"
-                f" border: 3px solid {WHITE}; border-radius: 12px;"
-            )
+            item.set_max_pixels(self.sizes["history"])
         self.ticker.setStyleSheet(
             f"color: {NAVY}; background: {YELLOW}; font-size: {self.sizes['ticker']}px;"
             " padding: 12px; font-weight: bold;"
@@ -217,11 +211,7 @@ class DisplayWindow(QWidget):
     def _flash(self) -> None:
         self.flashes -= 1
         inverted = self.flashes % 2 == 1
-        colours = (NAVY, WHITE) if inverted else (WHITE, NAVY)
-        self.current.setStyleSheet(
-            f"color: {colours[0]}; background: {colours[1]}; font-size: {self.sizes['current']}px;"
-            " font-weight: bold;"
-        )
+        self.current.set_colours(*((NAVY, WHITE) if inverted else (WHITE, None)))
         if self.flashes <= 0:
             self.flash_timer.stop()
 

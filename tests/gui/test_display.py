@@ -109,3 +109,54 @@ def test_when_speech_fails_the_chime_is_played_and_the_failure_logged(qtbot, tmp
         assert 0.8 < wav_seconds(Path(announced["wav"])) < 1.0  # the chime alone, whole
     finally:
         shiboken6.delete(queue)
+
+
+def drawn_whole(text_widget) -> bool:
+    """Every word drawn, and every line within the widget at the size it is drawn."""
+    lines = text_widget.lines()
+    return " ".join(lines).split() == text_widget.text().split() and text_widget.fits(
+        lines, text_widget.fitted_font()
+    )
+
+
+def test_long_desk_names_are_never_cut_off(qtbot, sqlite_url, tmp_path) -> None:
+    """Bootle's "Interview Room 1" was drawn as "01 → Interview Room" and "erview Roor"."""
+    office = Office(Database(sqlite_url))
+    office.ensure_default_sites()
+    for service in ("elas", "social-care", "council-tax", "housing-benefit"):
+        office.checkin("bootle", service)
+    window, _presenter, notifier = build_display(
+        office,
+        "bootle",
+        log=EventLog("display", tmp_path),
+        cache=tmp_path,
+        mode="silent",
+        full_screen=False,
+    )
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        for desk in ("Interview Room 2", "Desk 1", "Desk 3", "Interview Room 1"):
+            office.call_next("bootle", desk)
+        qtbot.waitUntil(lambda: window.current.text().endswith("Interview Room 1"), timeout=5000)
+        for width, height in ((1920, 1080), (1280, 720), (1366, 768), (1080, 1920)):
+            window.resize(width, height)
+            qtbot.waitUntil(lambda w=width: window.width() == w, timeout=2000)
+            assert drawn_whole(window.current), (width, window.current.lines())
+            tiles = [t for t in window.history if t.text()]
+            assert [t.text().partition("\n")[2] for t in tiles] == [
+                "Desk 3",
+                "Desk 1",
+                "Interview Room 2",
+            ]
+            for tile in tiles:
+                assert drawn_whole(tile.ticket) and drawn_whole(tile.desk), (width, tile.text())
+        window.resize(1920, 1080)
+        qtbot.waitUntil(lambda: window.width() == 1920, timeout=2000)
+        ticket = window.current.text().split()[0]
+        assert window.current.lines() == [f"{ticket} →", "Interview Room 1"]  # the desk whole
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(SHOTS / "display-long-desk-names.png"))
+    finally:
+        notifier.close()
+        office.db.dispose()
