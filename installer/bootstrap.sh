@@ -49,7 +49,7 @@ packages=(
     libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0
     libxcb-xkb1 libxrender1 libxi6 libsm6 libice6 libnss3 libasound2 libpulse0
     libgstreamer1.0-0 gstreamer1.0-plugins-base
-    fonts-dejavu-core fonts-noto-core
+    fonts-dejavu-core fonts-noto-core fonts-wqy-microhei  # Latin, Arabic, Ethiopic...; Chinese
     # speech, chime, a virtual screen
     espeak-ng libespeak-ng1 sox
     xvfb xauth

@@ -72,6 +72,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         window = KioskWindow(presenter, kiosk_mode=not args.windowed, speak=speaker.say)
         if args.language != "en":
             window.set_language(args.language)
+        from shared.qt.notifier import QueueNotifier
+
+        # Reception closing the office or setting a delay notice shows at once.
+        notifier = QueueNotifier(office.db.url, [presenter.site.code], parent=window)
+        notifier.changed.connect(window.refresh_state)
     if args.windowed:
         window.resize(1920, 1080)
         window.show()

@@ -94,7 +94,7 @@ class KioskPresenter(QObject):
     # Payloads travel as Python objects (no conversion to Qt types on the way).
     issued = Signal(object)  # dict: the check-in: ticket, service, ahead, estimated wait...
     print_finished = Signal(str, object)  # ticket, PrintOutcome as a dict
-    refused = Signal(str, str)  # kind (not_found | error), message
+    refused = Signal(str, str)  # kind (not_found | error | closed), message
     help_raised = Signal()
     test_printed = Signal(object)  # PrintOutcome
     printer_state = Signal(object, str)  # working (bool), message
@@ -163,6 +163,9 @@ class KioskPresenter(QObject):
         self.help_raised.emit()
 
     def _issue(self, action: Any) -> None:
+        if not self.is_open():  # closed by the hours or by reception: no tickets
+            self.refused.emit("closed", self.notice().closed_message or "")
+            return
         try:
             result = action()
         except NotFound as error:

@@ -46,7 +46,8 @@ def stylesheet(high_contrast: bool, large_text: bool, screen_scale: float = 1.0)
     QWidget#kiosk {{ background: {c["background"]}; }}
     QLabel {{ color: {c["text"]}; font-size: {body}px; }}
     QLabel[role="heading"] {{ font-size: {heading}px; font-weight: bold; }}
-    QLabel[role="number"] {{ font-size: {int(180 * scale)}px; font-weight: bold; }}
+    QLabel[role="number"] {{ font-size: {int(180 * screen_scale)}px; font-weight: bold; }}
+    QLabel[role="note"] {{ font-size: {int(body * 0.8)}px; }}
     QLabel[role="big"] {{ font-size: {big}px; font-weight: bold; }}
     QLabel[role="warning"] {{ background: {c["warning_bg"]}; color: {c["warning_text"]};
         font-size: {body}px; font-weight: bold; padding: 16px; border: 3px solid {c["border"]}; }}

@@ -9,19 +9,18 @@ when the service asks its optional questions (a group of one service skips a ste
 from __future__ import annotations
 
 import hashlib
-import textwrap
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QIcon, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QIcon, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
+    QButtonGroup,
     QGridLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -36,6 +35,29 @@ from kiosk.presenter import KioskPresenter
 from kiosk.theme import stylesheet
 from shared.domain import Service
 from shared.domain.model import WEEKDAYS
+
+TICKET_SECONDS = 20  # the ticket screen, then the next visitor
+PIN_TRIES = 5  # wrong supervisor PINs in a row, then the keypad waits
+PIN_LOCK_SECONDS = 300
+WATCH_SECONDS = 10  # how often a waiting kiosk looks at the hours and notices again
+FAILED_TICKET_SECONDS = 60  # no paper ticket: time to note the number
+
+# Languages an interpreter is most often asked for in Sefton, by their own names (the
+# English name is what staff see). For another language the visitor tells reception.
+INTERPRETER_LANGUAGES = [
+    ("Polish", "Polski"),
+    ("Arabic", "العربية"),
+    ("Romanian", "Română"),
+    ("Portuguese", "Português"),
+    ("Kurdish", "Kurdî"),
+    ("Farsi", "فارسی"),
+    ("Chinese", "中文"),
+    ("Lithuanian", "Lietuvių"),
+    ("Latvian", "Latviešu"),
+    ("Tigrinya", "ትግርኛ"),
+    ("British Sign Language", "BSL"),
+    ("Another language", "Another language"),
+]
 
 QUESTION_TEXT = {
     "private_room": "I would like to talk in a private room",
@@ -69,9 +91,92 @@ def with_icon(widget: QPushButton, icon: str) -> QPushButton:
     return widget
 
 
+def wrap_to_width(text: str, metrics: QFontMetrics, width: int) -> list[str] | None:
+    """The words of `text` in lines no wider than `width` pixels; None if a word is wider."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split():
+            if metrics.horizontalAdvance(word) > width:
+                return None
+            candidate = f"{line} {word}" if line else word
+            if metrics.horizontalAdvance(candidate) <= width:
+                line = candidate
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+    return lines
+
+
+class FitButton(QPushButton):
+    """A button whose words always fit: wrapped to its width by the font's own metrics,
+    and set smaller (down to 60%) only when a word or the lines still do not fit. Its
+    text() is the wrapped text; fullText() the words as given."""
+
+    PADDING = 40  # the stylesheet's 16 px each side, the border, a little air
+    MARKS: ClassVar[dict[bool, str]] = {
+        True: "✓ ",
+        False: "",
+    }  # a chosen toggle says so in words too, not colour only
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._text = text
+        self._fitting = False
+        self.toggled.connect(lambda _on: self._fit())
+
+    def fullText(self) -> str:
+        return self._text
+
+    def setFullText(self, text: str) -> None:
+        self._text = text
+        self._fit()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._fit()
+
+    def _fit(self) -> None:
+        if self._fitting or self.width() <= 0:
+            return
+        self._fitting = True
+        try:
+            words = self.MARKS[self.isCheckable() and self.isChecked()] + self._text
+            icon = self.iconSize().width() + 12 if not self.icon().isNull() else 0
+            width = self.width() - self.PADDING - icon
+            height = self.height() - 12
+            self.setStyleSheet("")
+            self.ensurePolished()
+            base = self.font()
+            size = base.pixelSize() if base.pixelSize() > 0 else round(base.pointSizeF() * 4 / 3)
+            chosen = words
+            for step in range(5):  # 100%, 90% ... 60% of the theme's size
+                font = QFont(base)
+                font.setPixelSize(max(8, round(size * (1 - step / 10))))
+                metrics = QFontMetrics(font)
+                lines = wrap_to_width(words, metrics, width)
+                if lines is not None and len(lines) * metrics.lineSpacing() <= max(height, 1):
+                    chosen = "\n".join(lines)
+                    if step:
+                        self.setStyleSheet(f"font-size: {font.pixelSize()}px;")
+                    break
+            else:
+                chosen = "\n".join(wrap_to_width(words, metrics, 10**6) or [words])
+                self.setStyleSheet(f"font-size: {font.pixelSize()}px;")
+            if chosen != self.text():
+                super().setText(chosen)
+        finally:
+            self._fitting = False
+
+
 def button(text: str, on_click: Callable[[], None], role: str = "", name: str = "") -> QPushButton:
-    # Long words (Polish, larger text) wrap onto two lines instead of widening the screen.
-    widget = QPushButton(textwrap.fill(text, 40) if len(text) > 40 else text)
+    widget = FitButton(text)
     widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
     widget.clicked.connect(lambda: on_click())  # called without the `checked` flag
     if role:
@@ -102,8 +207,18 @@ class Page(QWidget):
         outer.addWidget(bottom, 4)
 
     def speech(self) -> str:
-        texts = [w.text() for w in self.findChildren(QLabel) if w.isVisible() and w.text()]
-        texts += [w.text() for w in self.findChildren(QPushButton) if w.isVisible() and w.text()]
+        """What the screen says, in reading order: its words, then its buttons' words (a
+        label may say how it is spoken: a ticket number letter by letter)."""
+        texts = [
+            str(w.property("spoken") or w.text())
+            for w in self.findChildren(QLabel)
+            if w.isVisible() and w.text()
+        ]
+        texts += [
+            w.fullText() if isinstance(w, FitButton) else w.text()
+            for w in self.findChildren(QPushButton)
+            if w.isVisible() and w.text()
+        ]
         return ". ".join(t.replace("\n", " ") for t in texts)
 
 
@@ -115,7 +230,7 @@ class KioskWindow(QWidget):
         presenter: KioskPresenter,
         *,
         kiosk_mode: bool = True,
-        speak: Callable[[str], None] | None = None,
+        speak: Callable[[str, str], None] | None = None,
         screen_scale: float = 1.0,
     ) -> None:
         super().__init__()
@@ -126,7 +241,8 @@ class KioskWindow(QWidget):
         self.presenter = presenter
         self.site = presenter.site
         self.kiosk_mode = kiosk_mode
-        self.speak = speak or (lambda _text: None)
+        self.speak = speak or (lambda _text, _language: None)  # (text, language code)
+        self.reading_aloud = False  # asked for by this visitor: every screen is read
         self.high_contrast = False
         self.large_text = False
         self.screen_scale = screen_scale
@@ -136,15 +252,26 @@ class KioskWindow(QWidget):
         self.chosen: Service | None = None
         self.current_ticket: dict[str, Any] | None = None
         self.corner_taps: list[float] = []
+        self.pin_failures = 0
+        self.pin_locked_until = 0.0
         self.idle = QTimer(self, singleShot=True, interval=self.site.kiosk.idle_seconds * 1000)
         self.idle.timeout.connect(self.ask_more_time)
         self.countdown = QTimer(self, interval=1000)
         self.countdown.timeout.connect(self._tick)
         self.countdown_left = 0
+        # Opening hours, reception closing the office and the delay notice change while
+        # the kiosk waits: look again now and then (and whenever the queue is notified).
+        self.watch = QTimer(self, interval=WATCH_SECONDS * 1000)
+        self.watch.timeout.connect(self.refresh_state)
+        self.watch.start()
         self.printer_check = QTimer(self, interval=15_000)  # while the printer is down
         self.printer_check.timeout.connect(presenter.probe_printer)
-        self.done_timer = QTimer(self, singleShot=True, interval=20_000)
-        self.done_timer.timeout.connect(self.next_visitor)
+        # The ticket screen counts down to the next visitor (longer when the number must
+        # be remembered because the printer failed); a touch starts the count again.
+        self.done_timer = QTimer(self, interval=1000)
+        self.done_timer.timeout.connect(self._done_tick)
+        self.done_left = 0
+        self.done_seconds = TICKET_SECONDS
         presenter.issued.connect(self.show_ticket)
         presenter.refused.connect(self.show_refusal)
         presenter.help_raised.connect(lambda: self.go("help"))
@@ -192,6 +319,8 @@ class KioskWindow(QWidget):
             ("services", self._services),
             ("not_found", self._not_found),
             ("staff", self._staff),
+            ("pin", self._pin),
+            ("interpreter", self._interpreter),
         ):
             page = Page(name)
             make(page)
@@ -223,7 +352,10 @@ class KioskWindow(QWidget):
         bigger = button(tr("Larger text"), self.toggle_text, "secondary", "larger_text")
         bigger.setCheckable(True)
         bigger.setChecked(self.large_text)
-        aloud = button(tr("Read aloud"), self.read_aloud, "secondary", "read_aloud")
+        aloud = button(tr("Read aloud"), self.toggle_read_aloud, "secondary", "read_aloud")
+        aloud.setCheckable(True)
+        aloud.setChecked(self.reading_aloud)
+        self.read_aloud_button = aloud
         for widget in (contrast, bigger, aloud):
             row.addWidget(widget)
         return bar
@@ -260,15 +392,23 @@ class KioskWindow(QWidget):
             )
         )
         entries.append((tr("I need help"), self.presenter.request_help, "need_help", "help"))
-        columns = 4 if len(entries) > 9 else 3 if len(entries) > 4 else 2
-        width = {4: 18, 3: 26, 2: 40}[columns]  # characters a line holds beside the icon
-        buttons = [
-            with_icon(button(textwrap.fill(text, width), action, name=name), icon)
-            for text, action, name, icon in entries
+        self.welcome_grid = grid
+        self.welcome_buttons = [
+            with_icon(button(text, action, name=name), icon) for text, action, name, icon in entries
         ]
-        for index, widget in enumerate(buttons):
-            grid.addWidget(widget, index // columns, index % columns)
+        self._arrange_welcome()
         page.controls.addLayout(grid)
+
+    def _arrange_welcome(self) -> None:
+        """The welcome buttons in a grid: larger text gets one column fewer (wider buttons)."""
+        count = len(self.welcome_buttons)
+        columns = 4 if count > 9 else 3 if count > 4 else 2
+        if self.large_text:
+            columns = max(2, columns - 1)
+        for widget in self.welcome_buttons:
+            self.welcome_grid.removeWidget(widget)
+        for index, widget in enumerate(self.welcome_buttons):
+            self.welcome_grid.addWidget(widget, index // columns, index % columns)
 
     def _services(self, page: Page) -> None:
         self.services_heading = label("", "heading")
@@ -286,9 +426,53 @@ class KioskWindow(QWidget):
         self.questions_box = QGridLayout()
         page.controls.addLayout(self.questions_box, 4)
         row = QHBoxLayout()
-        row.addWidget(button(tr("Back"), self.home, "secondary", "back"), 1)
+        row.addWidget(button(tr("Back"), self.back_from_questions, "secondary", "back"), 1)
         row.addWidget(button(tr("Get my ticket"), self.take_ticket, name="get_ticket"), 2)
         page.controls.addLayout(row, 1)
+
+    def _interpreter(self, page: Page) -> None:
+        """Which language the interpreter should speak, asked once the visitor wants one.
+        Each language by its own name; staff see the English name with the visitor."""
+        page.words.addWidget(label(tr("I need an interpreter"), "heading"))
+        page.words.addWidget(label(tr("Which language?"), "big"))
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        self.interpreter_group = QButtonGroup(page)
+        for index, (english, own) in enumerate(INTERPRETER_LANGUAGES):
+            shown = tr(own) if english == own else own
+            choice = button(shown, lambda e=english: self._interpreter_language(e), "secondary")
+            choice.setObjectName(f"interpreter_{english.split()[0].lower()}")
+            choice.setCheckable(True)
+            self.interpreter_group.addButton(choice)
+            grid.addWidget(choice, index // 4, index % 4)
+        page.controls.addLayout(grid, 3)
+        page.controls.addWidget(
+            button(tr("Back"), self._no_interpreter_language, "secondary", "back"), 1
+        )
+
+    def _interpreter_language(self, english: str) -> None:
+        """The visitor chose a language: back to the questions, the choice on its button."""
+        self.flags["interpreter"] = english
+        own = dict(INTERPRETER_LANGUAGES)[english]
+        shown = tr(own) if english == own else own
+        toggle = self.findChild(FitButton, "q_interpreter")
+        if toggle is not None:
+            toggle.blockSignals(True)
+            toggle.setChecked(True)
+            toggle.blockSignals(False)
+            toggle.setFullText(f"{tr(QUESTION_TEXT['interpreter'])}: {shown}")
+        self.go("questions")
+
+    def _no_interpreter_language(self) -> None:
+        """Back without choosing: no interpreter asked for after all."""
+        self.flags.pop("interpreter", None)
+        toggle = self.findChild(FitButton, "q_interpreter")
+        if toggle is not None:
+            toggle.blockSignals(True)
+            toggle.setChecked(False)
+            toggle.blockSignals(False)
+            toggle.setFullText(tr(QUESTION_TEXT["interpreter"]))
+        self.go("questions")
 
     def _appointment(self, page: Page) -> None:
         page.words.addWidget(label(tr("I have an appointment"), "heading"))
@@ -345,23 +529,39 @@ class KioskWindow(QWidget):
         page.controls.addWidget(button(tr("Start again"), self.home, "secondary", "back"))
 
     def _ticket(self, page: Page) -> None:
-        page.words.addWidget(label(tr("Your number is"), "big"))
+        # Words (number, service, waits, notices) above; below, only what to touch. A
+        # preview printer's ticket shows beside the words, where a paper one would come out.
+        row = QHBoxLayout()
+        column = QVBoxLayout()
+        column.addWidget(label(tr("Your number is"), "heading"))
         self.ticket_number = label("", "number")
         self.ticket_number.setObjectName("ticket_number")
-        page.words.addWidget(self.ticket_number)
+        column.addWidget(self.ticket_number)
         self.ticket_service = label("", "heading")
-        page.words.addWidget(self.ticket_service)
+        column.addWidget(self.ticket_service)
         self.ticket_details = label("")
-        page.controls.addWidget(self.ticket_details)
+        column.addWidget(self.ticket_details)
         self.ticket_delay = label("", "warning")
-        page.controls.addWidget(self.ticket_delay)
+        column.addWidget(self.ticket_delay)
         self.print_status = label(tr("Printing your ticket…"))
         self.print_status.setObjectName("print_status")
-        page.controls.addWidget(self.print_status)
+        column.addWidget(self.print_status)
+        row.addLayout(column, 3)
+        self.ticket_preview = QLabel()
+        self.ticket_preview.setObjectName("ticket_preview")
+        self.ticket_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.ticket_preview.setVisible(False)
+        row.addWidget(self.ticket_preview, 1)
+        page.words.addLayout(row)
         page.controls.addStretch(1)
+        bottom = QHBoxLayout()
+        self.done_note = label("", "note")
+        self.done_note.setObjectName("done_note")
+        bottom.addWidget(self.done_note, 2)
         done = button(tr("Done"), self.next_visitor, name="done")
         done.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        page.controls.addWidget(done)
+        bottom.addWidget(done, 1)
+        page.controls.addLayout(bottom)
 
     def _help(self, page: Page) -> None:
         page.words.addWidget(label(tr("Help is on its way"), "heading"))
@@ -374,15 +574,28 @@ class KioskWindow(QWidget):
         page.controls.addWidget(button(tr("Done"), self.next_visitor, name="done"))
 
     def _closed(self, page: Page) -> None:
-        page.words.addWidget(label(tr("Sorry, this office is closed"), "heading"))
-        self.closed_message = label("", "big")
+        title = label(self.site.name, "heading")
+        title.setObjectName("closed_site_name")
+        title.mousePressEvent = lambda _e: self._corner_tap()  # type: ignore[method-assign]
+        page.words.addWidget(title)  # the staff gesture works here too: staff can reopen
+        page.words.addWidget(label(tr("Sorry, this office is closed"), "big"))
+        self.closed_message = label("", "")
         page.words.addWidget(self.closed_message)
-        hours = []
+        page.controls.addWidget(label(tr("Opening hours"), "heading"))
+        hours = QGridLayout()
+        hours.setHorizontalSpacing(32)
+        hours.setVerticalSpacing(4)
         for index, day in enumerate(WEEKDAYS):
             span = self.site.opening_hours.days.get(index)
             when = f"{span[0]:%H:%M}–{span[1]:%H:%M}" if span else tr("closed")
-            hours.append(f"{tr(day.capitalize())}: {when}")
-        page.controls.addWidget(label(tr("Opening hours") + "\n" + "\n".join(hours), "big"))
+            name = label(tr(day.capitalize()), "", wrap=False)
+            name.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            value = label(when, "", wrap=False)
+            value.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            hours.addWidget(name, index, 0)
+            hours.addWidget(value, index, 1)
+        page.controls.addLayout(hours)
+        page.controls.addStretch(1)
 
     def _more_time(self, page: Page) -> None:
         page.words.addWidget(label(tr("Do you need more time?"), "heading"))
@@ -401,6 +614,7 @@ class KioskWindow(QWidget):
         return groups
 
     def go(self, name: str) -> None:
+        moved = name != self.current_page
         self.stack.setCurrentWidget(self.pages[name])
         self.countdown.stop()
         if name in ("welcome", "closed", "staff"):
@@ -408,11 +622,15 @@ class KioskWindow(QWidget):
         else:
             self.idle.start()
         self.page_changed.emit(name)
+        if moved and self.reading_aloud and name != "ticket":  # the ticket says its number
+            self.read_aloud()
 
     def next_visitor(self) -> None:
-        """Back to the start for the next visitor: in English, standard look."""
+        """Back to the start for the next visitor: in English, standard look, silent."""
         changed = self.high_contrast or self.large_text
         self.high_contrast = self.large_text = False
+        self.reading_aloud = False
+        self.read_aloud_button.setChecked(False)
         if self.language != "en":
             self.set_language("en")  # rebuilds, then goes home
         elif changed:
@@ -437,6 +655,12 @@ class KioskWindow(QWidget):
             )
         self.welcome_notice.setVisible(bool(notice.delay_reason))
         self.go("welcome")
+
+    def refresh_state(self, *_args: Any) -> None:
+        """While nobody is using it, the kiosk follows the hours and reception's notices:
+        it closes, opens, and shows or clears the delay notice without waiting for a touch."""
+        if self.current_page in ("welcome", "closed"):
+            self.home()
 
     def choose_group(self, group: str) -> None:
         services = [s for s in self.site.services if s.group == group]
@@ -479,13 +703,35 @@ class KioskWindow(QWidget):
             self.questions_box.addWidget(toggle, index // 2, index % 2)
         self.go("questions")
 
+    def back_from_questions(self) -> None:
+        """Back one step: to the group's services, or home when the group has one service."""
+        group = self.chosen.group if self.chosen is not None else None
+        if group is not None and sum(1 for s in self.site.services if s.group == group) > 1:
+            self.flags = {}
+            self.choose_group(group)
+        else:
+            self.home()
+
     def _flag(self, question: str, on: bool) -> None:
+        if question == "interpreter":
+            if on:
+                self._ask_interpreter_language()
+            else:
+                self._no_interpreter_language()
+            return
         if on:
-            self.flags[question] = (
-                LANGUAGE_NAMES[self.language] if question == "interpreter" else "yes"
-            )
+            self.flags[question] = "yes"
         else:
             self.flags.pop(question, None)
+
+    def _ask_interpreter_language(self) -> None:
+        # The visitor's screen language is the likely answer: shown chosen, changeable.
+        spoken = {"pl": "Polish", "ar": "Arabic"}.get(self.language, "")
+        self.interpreter_group.setExclusive(False)
+        for choice in self.interpreter_group.buttons():
+            choice.setChecked(choice.objectName() == f"interpreter_{spoken.lower()}")
+        self.interpreter_group.setExclusive(True)
+        self.go("interpreter")
 
     def take_ticket(self) -> None:
         if self.chosen is not None:
@@ -499,6 +745,7 @@ class KioskWindow(QWidget):
     def show_ticket(self, result: dict[str, Any]) -> None:
         self.current_ticket = result
         self.ticket_number.setText(result["ticket"])
+        self.ticket_number.setProperty("spoken", " ".join(result["ticket"]))
         self.ticket_service.setText(tr(self.site.service(result["service"]).name))
         details = (
             tr("People ahead of you: {n}").format(n=result["ahead"])
@@ -521,9 +768,12 @@ class KioskWindow(QWidget):
         self.print_status.style().unpolish(self.print_status)
         self.print_status.style().polish(self.print_status)
         self.print_status.setText(tr("Printing your ticket…"))
+        self.ticket_preview.clear()
+        self.ticket_preview.setVisible(False)
         self.go("ticket")
-        self.done_timer.start()
-        self.speak(tr("Your number is") + " " + " ".join(result["ticket"]))
+        self._start_done_countdown(TICKET_SECONDS)
+        if self.reading_aloud:
+            self.speak(tr("Your number is") + " " + " ".join(result["ticket"]), self.language)
 
     def show_print_result(self, ticket: str, outcome: dict[str, Any]) -> None:
         if self.current_ticket is None or self.current_ticket["ticket"] != ticket:
@@ -531,7 +781,9 @@ class KioskWindow(QWidget):
         if outcome["printed"]:
             self.print_status.setProperty("role", "")
             self.print_status.setText(tr("Please take your ticket."))
+            self._show_preview(outcome.get("preview"))
         else:
+            self._start_done_countdown(FAILED_TICKET_SECONDS)
             self.print_status.setProperty("role", "warning")
             self.print_status.style().unpolish(self.print_status)
             self.print_status.style().polish(self.print_status)
@@ -541,6 +793,35 @@ class KioskWindow(QWidget):
                     "Reception knows, and you are in the queue."
                 ).format(ticket=ticket)
             )
+
+    def _show_preview(self, path: str | None) -> None:
+        pixmap = QPixmap(path) if path else QPixmap()
+        if pixmap.isNull():
+            return
+        room = max(240, min(520, self.pages["ticket"].height() // 2))
+        self.ticket_preview.setPixmap(
+            pixmap.scaledToHeight(room, Qt.TransformationMode.SmoothTransformation)
+        )
+        self.ticket_preview.setVisible(True)
+
+    def _start_done_countdown(self, seconds: int) -> None:
+        self.done_left = seconds
+        self.done_seconds = seconds
+        self._show_done_left()
+        self.done_timer.start()
+
+    def _done_tick(self) -> None:
+        self.done_left -= 1
+        if self.done_left <= 0:
+            self.done_timer.stop()
+            self.next_visitor()
+            return
+        self._show_done_left()
+
+    def _show_done_left(self) -> None:
+        self.done_note.setText(
+            tr("This screen goes back to the start in {n} seconds.").format(n=self.done_left)
+        )
 
     def _printer_banner(self, working: bool, _message: str) -> None:
         self.banner.setText(
@@ -553,6 +834,9 @@ class KioskWindow(QWidget):
             self.printer_check.start()
 
     def show_refusal(self, kind: str, message: str) -> None:
+        if kind == "closed":  # the office closed while this visitor was choosing
+            self.home()
+            return
         self.refusal.setText(message if kind != "not_found" else "")
         self.go("not_found")
 
@@ -572,21 +856,33 @@ class KioskWindow(QWidget):
     def toggle_text(self) -> None:
         self.large_text = not self.large_text
         self.setStyleSheet(stylesheet(self.high_contrast, self.large_text, self.screen_scale))
+        self._arrange_welcome()
+
+    def toggle_read_aloud(self) -> None:
+        """On request only: from now until the next visitor every screen is read aloud."""
+        self.reading_aloud = not self.reading_aloud
+        self.read_aloud_button.setChecked(self.reading_aloud)
+        if self.reading_aloud:
+            self.read_aloud()
 
     def read_aloud(self) -> None:
         page = self.stack.currentWidget()
         if isinstance(page, Page):
-            self.speak(page.speech())
+            self.speak(page.speech(), self.language)
 
     # -- idle and kiosk mode -------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type()
-            in (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin)
-            and self.idle.isActive()
+        if event.type() in (
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.KeyPress,
+            QEvent.Type.TouchBegin,
         ):
-            self.idle.start()
+            if self.idle.isActive():
+                self.idle.start()
+            if self.done_timer.isActive():
+                self.done_left = self.done_seconds
+                self._show_done_left()
         return False
 
     def ask_more_time(self) -> None:
@@ -622,22 +918,76 @@ class KioskWindow(QWidget):
         self.corner_taps = [t for t in self.corner_taps if now - t < 4] + [now]
         if len(self.corner_taps) >= 5:
             self.corner_taps = []
-            self.ask_pin()
+            self.open_pin()
 
-    def ask_pin(self, pin: str | None = None) -> bool:
-        if pin is None:
-            pin, ok = QInputDialog.getText(
-                self, tr("Staff"), tr("Supervisor PIN"), QLineEdit.EchoMode.Password
-            )
-            if not ok:
-                return False
+    def open_pin(self) -> None:
+        """The supervisor PIN on the screen's own keypad (a kiosk has no keyboard)."""
+        self.pin_field.clear()
+        self._show_pin_status()
+        self.go("pin")
+
+    def ask_pin(self, pin: str) -> bool:
+        """Open the staff settings if `pin` is the supervisor's; too many wrong tries in a
+        row lock the keypad for a while (a public screen: PINs must not be guessable)."""
+        now = time.monotonic()
+        if now < self.pin_locked_until:
+            self._show_pin_status()
+            return False
         expected = self.site.kiosk.supervisor_pin_sha256
         if expected and hashlib.sha256(pin.encode()).hexdigest() == expected:
+            self.pin_failures = 0
+            self.pin_field.clear()
             self.staff_status.setText("")
             self._refresh_staff()
             self.go("staff")
             return True
+        self.pin_failures += 1
+        if self.pin_failures >= PIN_TRIES:
+            self.pin_failures = 0
+            self.pin_locked_until = now + PIN_LOCK_SECONDS
+        self.pin_field.clear()
+        self._show_pin_status(wrong=True)
         return False
+
+    def _show_pin_status(self, wrong: bool = False) -> None:
+        left = self.pin_locked_until - time.monotonic()
+        if left > 0:
+            text = tr("Too many wrong PINs. Try again in {n} minutes.").format(
+                n=max(1, round(left / 60))
+            )
+        elif wrong:
+            text = tr("That PIN is not right.")
+        else:
+            text = ""
+        self.pin_status.setText(text)
+        self.pin_status.setVisible(bool(text))
+
+    def _pin(self, page: Page) -> None:
+        page.words.addWidget(label(tr("Staff"), "heading"))
+        page.words.addWidget(label(tr("Supervisor PIN"), "big"))
+        self.pin_field = QLineEdit()
+        self.pin_field.setObjectName("pin")
+        self.pin_field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_field.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pin_field.returnPressed.connect(lambda: self.ask_pin(self.pin_field.text()))
+        page.words.addWidget(self.pin_field)
+        self.pin_status = label("", "warning")
+        self.pin_status.setVisible(False)
+        page.words.addWidget(self.pin_status)
+        keys = QGridLayout()
+        keys.setSpacing(8)
+        for index, digit in enumerate("1234567890"):  # two rows of five, then the actions
+            keys.addWidget(
+                button(digit, lambda d=digit: self.pin_field.insert(d), "key", f"pin_{digit}"),
+                index // 5,
+                index % 5,
+            )
+        keys.addWidget(button("⌫", self.pin_field.backspace, "key", "pin_backspace"), 2, 0)
+        keys.addWidget(button(tr("Cancel"), self.home, "secondary", "back"), 2, 1, 1, 2)
+        keys.addWidget(
+            button(tr("OK"), lambda: self.ask_pin(self.pin_field.text()), name="pin_ok"), 2, 3, 1, 2
+        )
+        page.controls.addLayout(keys)
 
     def _staff(self, page: Page) -> None:
         page.words.addWidget(label(tr("Staff settings"), "heading"))
@@ -690,7 +1040,13 @@ class KioskWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.may_close:
             QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
-            for timer in (self.idle, self.countdown, self.done_timer, self.printer_check):
+            for timer in (
+                self.idle,
+                self.countdown,
+                self.done_timer,
+                self.printer_check,
+                self.watch,
+            ):
                 timer.stop()
             event.accept()
         else:

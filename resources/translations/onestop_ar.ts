@@ -315,5 +315,73 @@
         <source>Scan to tell us how we did</source>
         <translation>امسح الرمز لتخبرنا برأيك</translation>
     </message>
+    <message>
+        <source>Back to visitors</source>
+        <translation>العودة إلى الزوار</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>إلغاء</translation>
+    </message>
+    <message>
+        <source>Close the office</source>
+        <translation>إغلاق المكتب</translation>
+    </message>
+    <message>
+        <source>Closed by staff</source>
+        <translation>أغلقه الموظفون</translation>
+    </message>
+    <message>
+        <source>Exit the kiosk</source>
+        <translation>الخروج من الكشك</translation>
+    </message>
+    <message>
+        <source>Not printed:</source>
+        <translation>لم تتم الطباعة:</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>موافق</translation>
+    </message>
+    <message>
+        <source>Open the office</source>
+        <translation>فتح المكتب</translation>
+    </message>
+    <message>
+        <source>Print a test ticket</source>
+        <translation>طباعة تذكرة تجريبية</translation>
+    </message>
+    <message>
+        <source>Printing a test ticket…</source>
+        <translation>جارٍ طباعة تذكرة تجريبية…</translation>
+    </message>
+    <message>
+        <source>Staff settings</source>
+        <translation>إعدادات الموظفين</translation>
+    </message>
+    <message>
+        <source>Test ticket printed.</source>
+        <translation>تمت طباعة التذكرة التجريبية.</translation>
+    </message>
+    <message>
+        <source>That PIN is not right.</source>
+        <translation>رمز PIN غير صحيح.</translation>
+    </message>
+    <message>
+        <source>This screen goes back to the start in {n} seconds.</source>
+        <translation>ستعود هذه الشاشة إلى البداية خلال {n} ثانية.</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs. Try again in {n} minutes.</source>
+        <translation>محاولات خاطئة كثيرة. حاول مرة أخرى بعد {n} دقيقة.</translation>
+    </message>
+    <message>
+        <source>Which language?</source>
+        <translation>أي لغة؟</translation>
+    </message>
+    <message>
+        <source>Another language</source>
+        <translation>لغة أخرى</translation>
+    </message>
 </context>
 </TS>

@@ -315,5 +315,73 @@
         <source>Scan to tell us how we did</source>
         <translation>Zeskanuj i oceń naszą obsługę</translation>
     </message>
+    <message>
+        <source>Back to visitors</source>
+        <translation>Powrót do klientów</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Anuluj</translation>
+    </message>
+    <message>
+        <source>Close the office</source>
+        <translation>Zamknij biuro</translation>
+    </message>
+    <message>
+        <source>Closed by staff</source>
+        <translation>Zamknięte przez personel</translation>
+    </message>
+    <message>
+        <source>Exit the kiosk</source>
+        <translation>Zamknij kiosk</translation>
+    </message>
+    <message>
+        <source>Not printed:</source>
+        <translation>Nie wydrukowano:</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Open the office</source>
+        <translation>Otwórz biuro</translation>
+    </message>
+    <message>
+        <source>Print a test ticket</source>
+        <translation>Wydrukuj bilet testowy</translation>
+    </message>
+    <message>
+        <source>Printing a test ticket…</source>
+        <translation>Drukowanie biletu testowego…</translation>
+    </message>
+    <message>
+        <source>Staff settings</source>
+        <translation>Ustawienia personelu</translation>
+    </message>
+    <message>
+        <source>Test ticket printed.</source>
+        <translation>Bilet testowy wydrukowany.</translation>
+    </message>
+    <message>
+        <source>That PIN is not right.</source>
+        <translation>Nieprawidłowy PIN.</translation>
+    </message>
+    <message>
+        <source>This screen goes back to the start in {n} seconds.</source>
+        <translation>Za {n} s ekran wróci do początku.</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs. Try again in {n} minutes.</source>
+        <translation>Zbyt wiele błędnych PIN-ów. Spróbuj ponownie za {n} min.</translation>
+    </message>
+    <message>
+        <source>Which language?</source>
+        <translation>Jaki język?</translation>
+    </message>
+    <message>
+        <source>Another language</source>
+        <translation>Inny język</translation>
+    </message>
 </context>
 </TS>

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from kiosk.presenter import KioskPresenter
 from kiosk.window import KioskWindow
@@ -75,7 +75,9 @@ def tap_text(qtbot, window, text: str) -> None:
 
 def shoot(window, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    theme = "contrast" if window.high_contrast else "standard"
+    theme = ("contrast" if window.high_contrast else "standard") + (
+        "-large" if window.large_text else ""
+    )
     window.grab().save(str(SHOTS / f"{name}-{window.language}-{theme}.png"))
 
 
@@ -113,12 +115,53 @@ def test_a_service_with_questions_takes_three_touches_and_flags_reach_staff(
     tap_text(qtbot, window, "Emergency Limited Assistance Scheme (ELAS)")  # 2
     assert window.current_page == "questions"
     tap(qtbot, window, "q_private_room")
+    assert (
+        window.findChild(QPushButton, "q_private_room").text().startswith("✓ ")
+    )  # not colour only
     tap(qtbot, window, "q_interpreter")
+    assert window.current_page == "interpreter"  # which language?
+    shoot(window, "interpreter")
+    tap(qtbot, window, "interpreter_tigrinya")
+    assert window.current_page == "questions"
+    assert "ትግርኛ" in window.findChild(QPushButton, "q_interpreter").text()
     shoot(window, "questions")
     tap(qtbot, window, "get_ticket")  # 3 (the answers are optional)
     assert window.ticket_number.text() == "E001"
     visit = office.visit("bootle", "E001")
-    assert visit.flags == {"private_room": "yes", "interpreter": "English"}
+    assert visit.flags == {"private_room": "yes", "interpreter": "Tigrinya"}
+
+
+def test_an_interpreter_is_asked_for_in_the_screens_language_unless_changed(
+    qtbot, office, printer
+) -> None:
+    _presenter, window = make_kiosk(qtbot, office, f"tcp://127.0.0.1:{printer.port}")
+    tap(qtbot, window, "lang_pl")
+    window.choose_service(window.site.service("elas"))
+    tap(qtbot, window, "q_interpreter")
+    assert window.interpreter_group.checkedButton().objectName() == "interpreter_polish"
+    tap(qtbot, window, "interpreter_polish")
+    tap(qtbot, window, "get_ticket")
+    assert office.visit("bootle", "E001").flags == {"interpreter": "Polish"}
+    window.next_visitor()  # the next visitor, in English, has nothing chosen for them
+    window.choose_service(window.site.service("elas"))
+    tap(qtbot, window, "q_interpreter")
+    assert window.interpreter_group.checkedButton() is None
+    tap(qtbot, window, "back")  # changed their mind: no interpreter after all
+    assert window.current_page == "questions"
+    assert not window.findChild(QPushButton, "q_interpreter").isChecked()
+    tap(qtbot, window, "get_ticket")
+    assert office.visit("bootle", "E002").flags == {}
+
+
+def test_back_from_the_questions_goes_to_the_groups_services(qtbot, office, printer) -> None:
+    _presenter, window = make_kiosk(qtbot, office, f"tcp://127.0.0.1:{printer.port}")
+    tap_text(qtbot, window, "Urgent help")
+    tap_text(qtbot, window, "Emergency Limited Assistance Scheme (ELAS)")
+    tap(qtbot, window, "q_private_room")
+    tap(qtbot, window, "back")
+    assert window.current_page == "services"
+    assert window.services_heading.text() == "Urgent help"
+    assert window.flags == {}  # the answers went with the step
 
 
 def test_a_group_of_one_service_gives_a_ticket_in_one_touch(qtbot, office, printer) -> None:
@@ -170,6 +213,7 @@ def test_the_printer_pulled_out_keeps_the_check_in_and_says_so(qtbot, office) ->
     assert office.visit("bootle", "Y001").waiting  # the check-in is kept
     alerts = Notices(office.db).alerts("bootle")
     assert [a.kind for a in alerts] == ["printer"]
+    assert window.done_left > 20  # longer on screen: the visitor must note the number
     tap(qtbot, window, "done")
     assert window.banner.isVisible()  # says so until it is fixed
 
@@ -221,6 +265,56 @@ def test_closed_office_issues_no_tickets(qtbot, office, printer) -> None:
     assert "staff training" in window2.closed_message.text()
 
 
+def test_the_kiosk_opens_and_closes_by_itself_and_follows_reception(qtbot, office, printer) -> None:
+    now = {"at": datetime(2026, 11, 24, 8, 59, tzinfo=ZoneInfo("Europe/London"))}
+    presenter = KioskPresenter(
+        office, "bootle", printer=f"tcp://127.0.0.1:{printer.port}", clock=lambda: now["at"]
+    )
+    window = KioskWindow(presenter, kiosk_mode=False)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.current_page == "closed"  # before 09:00 on a Tuesday
+    now["at"] = now["at"].replace(hour=9, minute=0)
+    window.watch.timeout.emit()  # the kiosk's own look at the clock
+    assert window.current_page == "welcome"
+    notices = Notices(office.db)
+    notices.set_delay("bootle", "Two advisers are on training", 30)
+    window.refresh_state()  # as when the queue is notified of the change
+    assert window.welcome_notice.isVisible() and "training" in window.welcome_notice.text()
+    notices.set_delay("bootle", None, None)
+    window.refresh_state()
+    assert not window.welcome_notice.isVisible()
+    notices.set_closed("bootle", True, "Closed for a fire drill")
+    window.refresh_state()
+    assert window.current_page == "closed" and "fire drill" in window.closed_message.text()
+    notices.set_closed("bootle", False)
+    window.refresh_state()
+    assert window.current_page == "welcome"
+
+
+def test_a_visitor_choosing_when_the_office_closes_gets_no_ticket(qtbot, office, printer) -> None:
+    now = {"at": datetime(2026, 11, 24, 16, 59, tzinfo=ZoneInfo("Europe/London"))}
+    presenter = KioskPresenter(
+        office, "bootle", printer=f"tcp://127.0.0.1:{printer.port}", clock=lambda: now["at"]
+    )
+    window = KioskWindow(presenter, kiosk_mode=False)
+    qtbot.addWidget(window)
+    window.show()
+    tap_text(qtbot, window, "Council Tax and Business Rates")
+    now["at"] = now["at"].replace(hour=17, minute=1)
+    tap_text(qtbot, window, "Council Tax")
+    assert window.current_page == "closed"
+    assert office.visits("bootle") == []
+
+
+def test_staff_can_reach_the_settings_from_the_closed_screen(qtbot, office, printer) -> None:
+    _presenter, window = make_kiosk(qtbot, office, f"tcp://127.0.0.1:{printer.port}", CLOSED_TIME)
+    title = window.findChild(QLabel, "closed_site_name")
+    for _ in range(5):
+        qtbot.mouseClick(title, Qt.MouseButton.LeftButton)
+    assert window.current_page == "pin"
+
+
 def test_idle_shows_a_countdown_with_more_time(qtbot, office, printer) -> None:
     _presenter, window = make_kiosk(qtbot, office, f"tcp://127.0.0.1:{printer.port}")
     window.idle.setInterval(200)
@@ -248,7 +342,12 @@ def test_kiosk_mode_cannot_be_left_without_the_supervisor_pin(qtbot, office, pri
     assert window.isVisible()
     assert not window.ask_pin("0000")
     assert window.current_page != "staff"
-    assert window.ask_pin("2468")  # the demo PIN in the shipped configuration
+    window.open_pin()
+    assert window.current_page == "pin"
+    for digit in "2468":  # the demo PIN in the shipped configuration, on the screen's keys
+        tap(qtbot, window, f"pin_{digit}")
+    assert window.pin_field.text() == "2468"
+    tap(qtbot, window, "pin_ok")
     assert window.current_page == "staff"
     window.resize(1920, 1080)
     shoot(window, "staff")
@@ -261,6 +360,19 @@ def test_kiosk_mode_cannot_be_left_without_the_supervisor_pin(qtbot, office, pri
     assert not Notices(office.db).notice("bootle").closed
     tap(qtbot, window, "exit")
     assert not window.isVisible()
+
+
+def test_wrong_pins_lock_the_keypad(qtbot, office, printer) -> None:
+    _presenter, window = make_kiosk(qtbot, office, f"tcp://127.0.0.1:{printer.port}")
+    window.open_pin()
+    for attempt in range(5):
+        assert not window.ask_pin(f"000{attempt}")
+    assert "Too many wrong PINs" in window.pin_status.text()
+    assert not window.ask_pin("2468")  # even the right one, until the lock ends
+    assert window.current_page == "pin"
+    window.pin_locked_until = 0.0  # five minutes later
+    assert window.ask_pin("2468")
+    assert window.current_page == "staff"
 
 
 @pytest.fixture(autouse=True)
@@ -334,20 +446,37 @@ def test_exit_survey_anonymous_and_skipped_questions(qtbot, office) -> None:
     )
 
 
-def test_read_aloud_speaks_the_screen_and_the_ticket_number(qtbot, office, printer) -> None:
+def test_read_aloud_on_request_reads_every_screen_in_the_visitors_language(
+    qtbot, office, printer
+) -> None:
     presenter = KioskPresenter(
         office, "bootle", printer=f"tcp://127.0.0.1:{printer.port}", clock=lambda: OPEN_TIME
     )
-    spoken: list[str] = []
-    window = KioskWindow(presenter, kiosk_mode=False, speak=spoken.append)
+    spoken: list[tuple[str, str]] = []
+    window = KioskWindow(
+        presenter, kiosk_mode=False, speak=lambda t, lang: spoken.append((t, lang))
+    )
     window.resize(1920, 1080)
     qtbot.addWidget(window)
     window.show()
-    tap(qtbot, window, "read_aloud")
-    assert "Welcome. Touch what you have come about." in spoken[-1]
-    assert "I have an appointment" in spoken[-1]
     tap_text(qtbot, window, "Payments")
-    assert spoken[-1] == "Your number is Y 0 0 1"
+    assert spoken == []  # nothing is said unless the visitor asks
+    window.next_visitor()
+    tap(qtbot, window, "read_aloud")
+    text, language = spoken[-1]
+    assert "Welcome. Touch what you have come about." in text and language == "en"
+    assert "I have an appointment" in text
+    tap_text(qtbot, window, "Council Tax and Business Rates")
+    assert spoken[-1][0].startswith("Council Tax and Business Rates")  # the next screen too
+    tap_text(qtbot, window, "Council Tax")
+    assert spoken[-1] == ("Your number is C 0 0 1", "en")
+    tap(qtbot, window, "read_aloud")  # the ticket screen again, number letter by letter
+    assert "C 0 0 1" in spoken[-1][0]
+    tap(qtbot, window, "done")
+    assert not window.reading_aloud  # the next visitor starts silent
+    tap(qtbot, window, "lang_pl")
+    tap(qtbot, window, "read_aloud")
+    assert spoken[-1][1] == "pl" and "Witamy" in spoken[-1][0]
 
 
 def test_speech_is_rendered_by_the_real_engine(tmp_path) -> None:
@@ -407,41 +536,88 @@ def test_every_text_colour_pair_passes_wcag_aa(theme) -> None:
         assert contrast_ratio(foreground, background) >= 4.5, (foreground, background)
 
 
-PAGES_TO_VISIT = [
-    ("welcome", []),
-    ("services", ["Council Tax and Business Rates"]),
-    ("questions", ["Urgent help", "Emergency Limited Assistance Scheme (ELAS)"]),
-    ("appointment", ["I have an appointment"]),
-    ("ticket", ["Payments"]),
-    ("help", ["I need help"]),
+def _to_services(qtbot, window) -> None:
+    tap(qtbot, window, "group_0")
+
+
+def _to_questions(qtbot, window) -> None:
+    window.choose_service(window.site.service("elas"))
+    tap(qtbot, window, "q_private_room")
+
+
+def _to_interpreter(qtbot, window) -> None:
+    window.choose_service(window.site.service("elas"))
+    tap(qtbot, window, "q_interpreter")
+
+
+def _to_ticket(qtbot, window) -> None:
+    Notices(window.presenter.office.db).set_delay("bootle", "Two advisers are on training", 40)
+    window.presenter.check_in("payments", {})
+    qtbot.waitUntil(lambda: "Printing" not in window.print_status.text(), timeout=10_000)
+
+
+def _to_closed(qtbot, window) -> None:
+    Notices(window.presenter.office.db).set_closed("bootle", True, "Closed for staff training")
+    window.refresh_state()
+
+
+# Every screen, reached as a visitor or staff would (the visitor's choices made first).
+SCREENS = [
+    ("welcome", lambda qtbot, window: None),
+    ("services", _to_services),
+    ("questions", _to_questions),
+    ("interpreter", _to_interpreter),
+    ("appointment", lambda qtbot, window: tap(qtbot, window, "appointment")),
+    ("not_found", lambda qtbot, window: window.show_refusal("not_found", "")),
+    ("ticket", _to_ticket),
+    ("help", lambda qtbot, window: tap(qtbot, window, "need_help")),
+    ("more_time", lambda qtbot, window: (window.go("appointment"), window.ask_more_time())),
+    ("pin", lambda qtbot, window: window.open_pin()),
+    ("staff", lambda qtbot, window: window.ask_pin("2468")),
+    ("closed", _to_closed),
 ]
 
 
+@pytest.mark.parametrize("language", ["en", "pl", "ar"])
 @pytest.mark.parametrize("high_contrast", [False, True])
 @pytest.mark.parametrize("large_text", [False, True])
-def test_every_screen_keeps_its_controls_reachable_and_big(
-    qtbot, office, printer, high_contrast, large_text
+def test_every_screen_fits_keeps_its_controls_reachable_and_big(
+    qtbot, office, printer, language, high_contrast, large_text
 ) -> None:
+    """On the kiosk's 1920x1080 screen, in every language, theme and text size: nothing
+    pushes the window past the screen, every control sits in the lower half and is at
+    least 15 mm tall, and no button's words are cut off. Each screen is saved as a PNG."""
     _presenter, window = make_kiosk(qtbot, office, f"tcp://127.0.0.1:{printer.port}")
-    for name, touches in PAGES_TO_VISIT:
+    for name, reach in SCREENS:
+        Notices(office.db).set_closed("bootle", False)
         window.next_visitor()
+        if language != "en":
+            tap(qtbot, window, f"lang_{language}")
         if high_contrast:
             tap(qtbot, window, "contrast")
         if large_text:
             tap(qtbot, window, "larger_text")
-        for text in touches:
-            tap_text(qtbot, window, text)
+        reach(qtbot, window)
         assert window.current_page == name
         qtbot.wait(20)
-        height = window.height()
+        assert window.minimumSizeHint().height() <= 1080, f"{name} is taller than the screen"
+        assert window.height() == 1080
         for widget in window.findChildren(QPushButton):
             if not widget.isVisible():
                 continue
             top = widget.mapTo(window, widget.rect().topLeft()).y()
-            assert top >= height * 0.45, f"{widget.text()!r} on {name} is out of reach"
-            assert widget.height() >= 61, f"{widget.text()!r} on {name} is under 15 mm"
-        theme = ("contrast" if high_contrast else "standard") + ("-large" if large_text else "")
-        window.grab().save(str(SHOTS / f"{name}-{window.language}-{theme}.png"))
+            words = widget.text().replace("\n", " ")
+            assert top >= 1080 * 0.45, f"{words!r} on {name} is out of reach"
+            assert widget.height() >= 61, f"{words!r} on {name} is under 15 mm"
+            lines = widget.text().split("\n")
+            metrics = widget.fontMetrics()
+            room = widget.width() - 16
+            if not widget.icon().isNull():
+                room -= widget.iconSize().width()
+            widest = max(metrics.horizontalAdvance(line) for line in lines)
+            assert widest <= room, f"{words!r} on {name} is cut off"
+            assert len(lines) * metrics.lineSpacing() <= widget.height(), f"{words!r} too tall"
+        shoot(window, name)
 
 
 def test_always_open_ignores_the_hours_but_not_reception(qtbot, office, printer) -> None:
@@ -458,10 +634,25 @@ def test_always_open_ignores_the_hours_but_not_reception(qtbot, office, printer)
 
 
 def test_the_window_owns_its_presenter_and_its_printing(qtbot, office, printer) -> None:
-    presenter = KioskPresenter(office, "bootle", printer=f"tcp://127.0.0.1:{printer.port}")
+    presenter = KioskPresenter(
+        office, "bootle", printer=f"tcp://127.0.0.1:{printer.port}", clock=lambda: OPEN_TIME
+    )
     window = KioskWindow(presenter, kiosk_mode=False)
     presenter.check_in("council-tax", {})
     shiboken6.delete(window)  # waits for the ticket being printed, then goes
     assert not shiboken6.isValid(presenter)
     assert printer.received.wait(5)
     assert b"C001" in printer.jobs[0]
+
+
+def test_the_preview_printer_shows_the_ticket_on_screen(qtbot, office) -> None:
+    _presenter, window = make_kiosk(qtbot, office, "preview")
+    tap_text(qtbot, window, "Payments")
+    qtbot.waitUntil(lambda: window.ticket_preview.isVisible(), timeout=10_000)
+    picture = window.ticket_preview.pixmap()
+    assert not picture.isNull() and picture.height() >= 240
+    assert picture.height() > picture.width()  # a paper ticket's shape
+    shoot(window, "ticket_preview")
+    tap(qtbot, window, "done")
+    tap_text(qtbot, window, "Payments")
+    assert not window.ticket_preview.isVisible()  # until this visitor's ticket is ready
