@@ -61,9 +61,15 @@ def _start(args: argparse.Namespace, app_name: str, make: Callable[..., Any]) ->
 
 def display_main(argv: Sequence[str] | None = None) -> int:
     parser = _common("onestop display", "The call-forward display for the waiting area.")
-    parser.add_argument("--mode", choices=["voice", "chime", "silent"], default="voice")
     parser.add_argument(
-        "--language", choices=["en", "pl"], default="en", help="the announcements' language"
+        "--mode",
+        choices=["voice", "chime", "silent"],
+        help="how calls are announced (default: the site's [display] announce)",
+    )
+    parser.add_argument(
+        "--language",
+        choices=["en", "pl"],
+        help="the announcements' language (default: the site's [display] language)",
     )
     args = parser.parse_args(argv)
 
@@ -72,13 +78,16 @@ def display_main(argv: Sequence[str] | None = None) -> int:
         from shared.store.db import data_dir
 
         settings = office.site(args.site).display
+        mode = args.mode or settings.announce
+        language = args.language or settings.language
+        log.write("announcements", site=args.site, mode=mode, language=language)
         window, presenter, notifier = build_display(
             office,
             args.site,
             log=log,
             cache=data_dir() / "announcements",
-            mode=args.mode or settings.announce,
-            language=args.language or settings.language,
+            mode=mode,
+            language=language,
             full_screen=not args.windowed,
         )
         return window, (presenter, notifier)

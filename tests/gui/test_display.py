@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from datetime import datetime
 from itertools import pairwise
@@ -11,6 +14,7 @@ import shiboken6
 
 from reception.announcements import AnnouncementQueue, Call
 from reception.display import build_display
+from shared.config import default_site_files
 from shared.devices.announcer import wav_seconds
 from shared.eventlog import EventLog, read_events
 from shared.notices import Notices
@@ -160,3 +164,55 @@ def test_long_desk_names_are_never_cut_off(qtbot, sqlite_url, tmp_path) -> None:
     finally:
         notifier.close()
         office.db.dispose()
+
+
+def run_display(url: str, folder: Path, *args: str) -> dict:
+    """`onestop display` as staff start it; its settings as its log records them."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "shared.cli",
+            "display",
+            "--site",
+            "bootle",
+            "--db",
+            url,
+            "--log-dir",
+            str(folder),
+            "--screenshot",
+            str(folder / "display.png"),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "ONESTOP_DATA_DIR": str(folder)},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    settings = [e for e in read_events(folder / "display.jsonl") if e["event"] == "announcements"]
+    (folder / "display.jsonl").unlink()
+    return {"mode": settings[-1]["mode"], "language": settings[-1]["language"]}
+
+
+def test_the_sites_display_settings_apply_unless_the_command_overrides_them(
+    sqlite_url, tmp_path
+) -> None:
+    """--mode and --language defaulted to voice and en, so the site's settings never applied."""
+    office = Office(Database(sqlite_url))
+    office.ensure_default_sites()
+    bootle = next(p for p in default_site_files() if p.stem == "bootle").read_text()
+    assert 'announce = "voice"\nlanguage = "en"' in bootle
+    office.load_site(
+        bootle.replace('announce = "voice"\nlanguage = "en"', 'announce = "chime"\nlanguage = "pl"')
+    )
+    office.db.dispose()
+    assert run_display(sqlite_url, tmp_path) == {"mode": "chime", "language": "pl"}
+    assert run_display(sqlite_url, tmp_path, "--mode", "silent") == {
+        "mode": "silent",
+        "language": "pl",
+    }
+    assert run_display(sqlite_url, tmp_path, "--language", "en") == {
+        "mode": "chime",
+        "language": "en",
+    }
