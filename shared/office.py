@@ -496,9 +496,14 @@ class Office:
             return [repo.visit_from_row(r, ref.code) for r in rows]
 
     def calls_since(self, site: str, after_id: int = 0, limit: int = 50) -> list[dict[str, Any]]:
-        """Calls and recalls after an audit-trail id, oldest first (the display's feed)."""
+        """Today's calls and recalls after an audit-trail id, oldest first (the display's feed).
+
+        Today is the site's local day: a display opened in the morning shows no call
+        from yesterday."""
         with self.db.transaction(write=False) as tx:
             ref = repo.get_site(tx, site)
+            day = ticket_day(tx.now, ref.site.timezone)
+            midnight = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(ref.site.timezone))
             rows = tx.conn.execute(
                 select(
                     event_t.c.id, event_t.c.at, event_t.c.action, event_t.c.desk, visit_t.c.ticket
@@ -508,6 +513,7 @@ class Office:
                     event_t.c.site_id == ref.id,
                     event_t.c.id > after_id,
                     event_t.c.action.in_(("called", "recalled")),
+                    event_t.c.at >= midnight,
                 )
                 .order_by(event_t.c.id.desc())
                 .limit(limit)

@@ -9,18 +9,21 @@ import threading
 from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import shiboken6
 
 from reception.announcements import AnnouncementQueue, Call
 from reception.display import build_display
 from shared.config import default_site_files
+from shared.demo import SimulatedClock
 from shared.devices.announcer import wav_seconds
 from shared.eventlog import EventLog, read_events
 from shared.notices import Notices
 from shared.office import Office
 from shared.store import Database
 
+LONDON = ZoneInfo("Europe/London")
 SHOTS = Path(__file__).resolve().parent.parent / "screenshots" / "display"
 
 
@@ -216,3 +219,36 @@ def test_the_sites_display_settings_apply_unless_the_command_overrides_them(
         "mode": "chime",
         "language": "en",
     }
+
+
+def test_the_display_opens_on_todays_calls_only(qtbot, sqlite_url, tmp_path) -> None:
+    """It opened showing yesterday's last call as "Now calling". Today is Bootle's local
+    day: at 00:10 BST it is still yesterday in UTC, and that call is today's."""
+    clock = SimulatedClock(datetime(2025, 6, 10, 23, 50, tzinfo=LONDON))
+    office = Office(Database(sqlite_url, clock=clock))
+    office.ensure_default_sites()
+    office.checkin("bootle", "council-tax")
+    office.checkin("bootle", "council-tax")
+    assert office.call_next("bootle", "Desk 1").ticket == "C001"  # 23:50 on the 10th
+    clock.now = datetime(2025, 6, 11, 0, 10, tzinfo=LONDON)  # 23:10 UTC on the 10th
+    assert office.call_next("bootle", "Desk 2").ticket == "C002"
+    clock.now = datetime(2025, 6, 11, 8, 55, tzinfo=LONDON)
+    assert [c["ticket"] for c in office.calls_since("bootle")] == ["C002"]
+    window, presenter, notifier = build_display(
+        office,
+        "bootle",
+        log=EventLog("display", tmp_path),
+        cache=tmp_path,
+        mode="silent",
+        full_screen=False,
+    )
+    qtbot.addWidget(window)
+    try:
+        assert [c.ticket for c in presenter.recent()] == ["C002"]
+        assert window.current.text() == "C002 → Desk 2"
+        assert all(not tile.text() for tile in window.history)
+        clock.now = datetime(2025, 6, 12, 8, 55, tzinfo=LONDON)  # the next morning
+        assert presenter.recent() == []
+    finally:
+        notifier.close()
+        office.db.dispose()
