@@ -512,3 +512,13 @@ def _survey_figures(n: list[int]) -> dict[str, Any]:
 def site_names(db: Database) -> dict[str, str]:
     with db.transaction(write=False) as tx:
         return dict(tx.conn.execute(select(site_t.c.code, site_t.c.name)).all())
+
+
+def service_names(db: Database) -> dict[str, str]:
+    """Each service code's name as the sites call it (the first site's, if they differ)."""
+    names: dict[str, str] = {}
+    with db.transaction(write=False) as tx:
+        for code in repo.site_codes(tx):
+            for service in repo.get_site(tx, code).site.services:
+                names.setdefault(service.code, service.name)
+    return names

@@ -29,6 +29,14 @@ SURVEY = [
     ("overall_satisfied_pct", "Very or fairly satisfied with the whole experience", "%"),
     ("treated_fairly_pct", "Felt treated fairly", "%"),
 ]
+# The survey's questions in a few words, for chart labels and narrow columns.
+SURVEY_SHORT = {
+    "responses": "Responses",
+    "resolved_pct": "Query resolved",
+    "csa_satisfied_pct": "Satisfied with CSA",
+    "overall_satisfied_pct": "Satisfied overall",
+    "treated_fairly_pct": "Treated fairly",
+}
 
 
 def show(value: Any, unit: str) -> str:
