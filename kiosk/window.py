@@ -4,43 +4,40 @@ Every screen keeps its words in the upper half and every control in the lower
 half (reachable from a wheelchair), with touch targets of at least 15 mm. A walk-in
 gets a ticket in at most three touches: group, service, and "Get my ticket" only
 when the service asks its optional questions (a group of one service skips a step).
+What every public screen shares (languages, themes, read aloud, more time, the
+supervisor's PIN, kiosk mode) is in kiosk/screen.py.
 """
 
 from __future__ import annotations
 
-import hashlib
-import time
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QIcon, QKeyEvent, QPixmap
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QApplication,
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSizePolicy,
-    QStackedWidget,
     QVBoxLayout,
-    QWidget,
 )
 
-from kiosk.i18n import LANGUAGE_NAMES, install_language, ticket_labels
+from kiosk.i18n import ticket_labels
 from kiosk.presenter import KioskPresenter
-from kiosk.theme import stylesheet
+from kiosk.screen import TouchScreen
+from kiosk.widgets import FitButton, Page, button, label, tr, with_icon
 from shared.domain import Service
 from shared.domain.model import WEEKDAYS
 
+# Re-exported for the apps and tests that build screens from these pieces.
+__all__ = ["FitButton", "KioskWindow", "Page", "button", "label", "tr"]
+
 TICKET_SECONDS = 20  # the ticket screen, then the next visitor
-PIN_TRIES = 5  # wrong supervisor PINs in a row, then the keypad waits
-PIN_LOCK_SECONDS = 300
-WATCH_SECONDS = 10  # how often a waiting kiosk looks at the hours and notices again
 FAILED_TICKET_SECONDS = 60  # no paper ticket: time to note the number
+WATCH_SECONDS = 10  # how often a waiting kiosk looks at the hours and notices again
 
 # Languages an interpreter is most often asked for in Sefton, by their own names (the
 # English name is what staff see). For another language the visitor tells reception.
@@ -67,163 +64,8 @@ QUESTION_TEXT = {
 }
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Kiosk", text)
-
-
-def label(text: str, role: str = "", wrap: bool = True) -> QLabel:
-    widget = QLabel(text)
-    widget.setWordWrap(wrap)
-    widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    if role:
-        widget.setProperty("role", role)
-    return widget
-
-
-ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
-
-
-def with_icon(widget: QPushButton, icon: str) -> QPushButton:
-    path = ICONS / f"{icon}.svg"
-    if icon and path.exists():
-        widget.setIcon(QIcon(str(path)))
-        widget.setIconSize(QSize(44, 44))
-    return widget
-
-
-def wrap_to_width(text: str, metrics: QFontMetrics, width: int) -> list[str] | None:
-    """The words of `text` in lines no wider than `width` pixels; None if a word is wider."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split():
-            if metrics.horizontalAdvance(word) > width:
-                return None
-            candidate = f"{line} {word}" if line else word
-            if metrics.horizontalAdvance(candidate) <= width:
-                line = candidate
-            else:
-                lines.append(line)
-                line = word
-        lines.append(line)
-    return lines
-
-
-class FitButton(QPushButton):
-    """A button whose words always fit: wrapped to its width by the font's own metrics,
-    and set smaller (down to 60%) only when a word or the lines still do not fit. Its
-    text() is the wrapped text; fullText() the words as given."""
-
-    PADDING = 40  # the stylesheet's 16 px each side, the border, a little air
-    MARKS: ClassVar[dict[bool, str]] = {
-        True: "✓ ",
-        False: "",
-    }  # a chosen toggle says so in words too, not colour only
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self._text = text
-        self._fitting = False
-        self.toggled.connect(lambda _on: self._fit())
-
-    def fullText(self) -> str:
-        return self._text
-
-    def setFullText(self, text: str) -> None:
-        self._text = text
-        self._fit()
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
-            self._fit()
-
-    def _fit(self) -> None:
-        if self._fitting or self.width() <= 0:
-            return
-        self._fitting = True
-        try:
-            words = self.MARKS[self.isCheckable() and self.isChecked()] + self._text
-            icon = self.iconSize().width() + 12 if not self.icon().isNull() else 0
-            width = self.width() - self.PADDING - icon
-            height = self.height() - 12
-            self.setStyleSheet("")
-            self.ensurePolished()
-            base = self.font()
-            size = base.pixelSize() if base.pixelSize() > 0 else round(base.pointSizeF() * 4 / 3)
-            chosen = words
-            for step in range(5):  # 100%, 90% ... 60% of the theme's size
-                font = QFont(base)
-                font.setPixelSize(max(8, round(size * (1 - step / 10))))
-                metrics = QFontMetrics(font)
-                lines = wrap_to_width(words, metrics, width)
-                if lines is not None and len(lines) * metrics.lineSpacing() <= max(height, 1):
-                    chosen = "\n".join(lines)
-                    if step:
-                        self.setStyleSheet(f"font-size: {font.pixelSize()}px;")
-                    break
-            else:
-                chosen = "\n".join(wrap_to_width(words, metrics, 10**6) or [words])
-                self.setStyleSheet(f"font-size: {font.pixelSize()}px;")
-            if chosen != self.text():
-                super().setText(chosen)
-        finally:
-            self._fitting = False
-
-
-def button(text: str, on_click: Callable[[], None], role: str = "", name: str = "") -> QPushButton:
-    widget = FitButton(text)
-    widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
-    widget.clicked.connect(lambda: on_click())  # called without the `checked` flag
-    if role:
-        widget.setProperty("role", role)
-    if name:
-        widget.setObjectName(name)
-    return widget
-
-
-class Page(QWidget):
-    """Words in the top half, controls in the bottom half."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.setObjectName(name)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(40, 24, 40, 24)
-        self.words = QVBoxLayout()
-        self.controls = QVBoxLayout()
-        self.controls.setSpacing(18)
-        top = QWidget()
-        top.setLayout(self.words)
-        bottom = QWidget()
-        bottom.setLayout(self.controls)
-        # The controls start at the screen's middle: the bar below the pages takes
-        # about a tenth of the height, so the words get 5 parts to the controls' 4.
-        outer.addWidget(top, 5)
-        outer.addWidget(bottom, 4)
-
-    def speech(self) -> str:
-        """What the screen says, in reading order: its words, then its buttons' words (a
-        label may say how it is spoken: a ticket number letter by letter)."""
-        texts = [
-            str(w.property("spoken") or w.text())
-            for w in self.findChildren(QLabel)
-            if w.isVisible() and w.text()
-        ]
-        texts += [
-            w.fullText() if isinstance(w, FitButton) else w.text()
-            for w in self.findChildren(QPushButton)
-            if w.isVisible() and w.text()
-        ]
-        return ". ".join(t.replace("\n", " ") for t in texts)
-
-
-class KioskWindow(QWidget):
-    page_changed = Signal(str)
+class KioskWindow(TouchScreen):
+    WAITING_PAGES = ("welcome", "closed", "staff")
 
     def __init__(
         self,
@@ -233,32 +75,16 @@ class KioskWindow(QWidget):
         speak: Callable[[str, str], None] | None = None,
         screen_scale: float = 1.0,
     ) -> None:
-        super().__init__()
-        self.setObjectName("kiosk")
+        super().__init__(
+            presenter.site, kiosk_mode=kiosk_mode, speak=speak, screen_scale=screen_scale
+        )
         # The window owns its presenter (and the printing pool): both go with the window,
         # on the GUI thread, never when a print job's thread drops the last reference.
         presenter.setParent(self)
         self.presenter = presenter
-        self.site = presenter.site
-        self.kiosk_mode = kiosk_mode
-        self.speak = speak or (lambda _text, _language: None)  # (text, language code)
-        self.reading_aloud = False  # asked for by this visitor: every screen is read
-        self.high_contrast = False
-        self.large_text = False
-        self.screen_scale = screen_scale
-        self.language = "en"
-        self.may_close = not kiosk_mode
         self.flags: dict[str, str] = {}
         self.chosen: Service | None = None
         self.current_ticket: dict[str, Any] | None = None
-        self.corner_taps: list[float] = []
-        self.pin_failures = 0
-        self.pin_locked_until = 0.0
-        self.idle = QTimer(self, singleShot=True, interval=self.site.kiosk.idle_seconds * 1000)
-        self.idle.timeout.connect(self.ask_more_time)
-        self.countdown = QTimer(self, interval=1000)
-        self.countdown.timeout.connect(self._tick)
-        self.countdown_left = 0
         # Opening hours, reception closing the office and the delay notice change while
         # the kiosk waits: look again now and then (and whenever the queue is notified).
         self.watch = QTimer(self, interval=WATCH_SECONDS * 1000)
@@ -280,91 +106,29 @@ class KioskWindow(QWidget):
         presenter.test_printed.connect(self._test_printed)
         self.setWindowTitle(f"OneStop check-in — {self.site.name}")
         self.build()
-        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
-        if kiosk_mode:
-            self.setWindowFlags(
-                Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
-            )
+        self.start_watching_touches()
 
     # -- building ----------------------------------------------------------------------
 
-    def build(self) -> None:
-        """(Re)build every page in the current language, theme and text size."""
-        if self.layout() is not None:
-            QWidget().setLayout(self.layout())  # discard the old layout and its pages
-        self.setStyleSheet(stylesheet(self.high_contrast, self.large_text, self.screen_scale))
-        self.setLayoutDirection(
-            Qt.LayoutDirection.RightToLeft
-            if self.language == "ar"
-            else Qt.LayoutDirection.LeftToRight
-        )
-        root = QVBoxLayout(self)
-        root.setContentsMargins(0, 0, 0, 0)
-        self.banner = label("", "warning")
-        self.banner.setVisible(False)
-        root.addWidget(self.banner)
-        self.stack = QStackedWidget()
-        root.addWidget(self.stack, 1)
-        bar = self._bottom_bar()
-        root.addWidget(bar)
-        self.pages: dict[str, Page] = {}
-        for name, make in (
+    def pages_to_build(self) -> list[tuple[str, Callable[[Page], None]]]:
+        return [
             ("welcome", self._welcome),
             ("appointment", self._appointment),
             ("help", self._help),
             ("closed", self._closed),
-            ("more_time", self._more_time),
             ("ticket", self._ticket),
             ("questions", self._questions),
             ("services", self._services),
             ("not_found", self._not_found),
             ("staff", self._staff),
-            ("pin", self._pin),
             ("interpreter", self._interpreter),
-        ):
-            page = Page(name)
-            make(page)
-            self.pages[name] = page
-            self.stack.addWidget(page)
-        self._printer_banner(self.presenter.printer_ok, "")
-        if self.isVisible():  # rebuilt while on screen (a language change): show it now
-            self.stack.show()
-            bar.show()
-        self.home()
+        ]
 
-    def _bottom_bar(self) -> QWidget:
-        bar = QWidget()
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(24, 8, 24, 16)
-        for code in self.site.kiosk.languages:
-            choice = button(
-                LANGUAGE_NAMES[code],
-                lambda c=code: self.set_language(c),
-                "secondary",
-                f"lang_{code}",
-            )
-            choice.setCheckable(True)
-            choice.setChecked(code == self.language)
-            row.addWidget(choice)
-        contrast = button(tr("High contrast"), self.toggle_contrast, "secondary", "contrast")
-        contrast.setCheckable(True)
-        contrast.setChecked(self.high_contrast)
-        bigger = button(tr("Larger text"), self.toggle_text, "secondary", "larger_text")
-        bigger.setCheckable(True)
-        bigger.setChecked(self.large_text)
-        aloud = button(tr("Read aloud"), self.toggle_read_aloud, "secondary", "read_aloud")
-        aloud.setCheckable(True)
-        aloud.setChecked(self.reading_aloud)
-        self.read_aloud_button = aloud
-        for widget in (contrast, bigger, aloud):
-            row.addWidget(widget)
-        return bar
+    def after_build(self) -> None:
+        self._printer_banner(self.presenter.printer_ok, "")
 
     def _welcome(self, page: Page) -> None:
-        title = label(self.site.name, "heading")
-        title.setObjectName("site_name")
-        title.mousePressEvent = lambda _e: self._corner_tap()  # type: ignore[method-assign]
-        page.words.addWidget(title)
+        page.words.addWidget(self.site_title("site_name"))
         page.words.addWidget(label(tr("Welcome. Touch what you have come about."), "big"))
         self.welcome_notice = label("", "warning")
         page.words.addWidget(self.welcome_notice)
@@ -574,10 +338,7 @@ class KioskWindow(QWidget):
         page.controls.addWidget(button(tr("Done"), self.next_visitor, name="done"))
 
     def _closed(self, page: Page) -> None:
-        title = label(self.site.name, "heading")
-        title.setObjectName("closed_site_name")
-        title.mousePressEvent = lambda _e: self._corner_tap()  # type: ignore[method-assign]
-        page.words.addWidget(title)  # the staff gesture works here too: staff can reopen
+        page.words.addWidget(self.site_title("closed_site_name"))  # staff can reopen from here
         page.words.addWidget(label(tr("Sorry, this office is closed"), "big"))
         self.closed_message = label("", "")
         page.words.addWidget(self.closed_message)
@@ -597,13 +358,6 @@ class KioskWindow(QWidget):
         page.controls.addLayout(hours)
         page.controls.addStretch(1)
 
-    def _more_time(self, page: Page) -> None:
-        page.words.addWidget(label(tr("Do you need more time?"), "heading"))
-        self.countdown_label = label("", "big")
-        page.words.addWidget(self.countdown_label)
-        page.controls.addWidget(button(tr("I need more time"), self.more_time, name="more_time"))
-        page.controls.addWidget(button(tr("Start again"), self.home, "secondary", "back"))
-
     # -- navigation ------------------------------------------------------------------------
 
     def _groups(self) -> list[str]:
@@ -612,31 +366,6 @@ class KioskWindow(QWidget):
             if service.group not in groups:
                 groups.append(service.group)
         return groups
-
-    def go(self, name: str) -> None:
-        moved = name != self.current_page
-        self.stack.setCurrentWidget(self.pages[name])
-        self.countdown.stop()
-        if name in ("welcome", "closed", "staff"):
-            self.idle.stop()
-        else:
-            self.idle.start()
-        self.page_changed.emit(name)
-        if moved and self.reading_aloud and name != "ticket":  # the ticket says its number
-            self.read_aloud()
-
-    def next_visitor(self) -> None:
-        """Back to the start for the next visitor: in English, standard look, silent."""
-        changed = self.high_contrast or self.large_text
-        self.high_contrast = self.large_text = False
-        self.reading_aloud = False
-        self.read_aloud_button.setChecked(False)
-        if self.language != "en":
-            self.set_language("en")  # rebuilds, then goes home
-        elif changed:
-            self.build()
-        else:
-            self.home()
 
     def home(self) -> None:
         self.done_timer.stop()
@@ -843,151 +572,28 @@ class KioskWindow(QWidget):
     # -- accessibility -----------------------------------------------------------------------
 
     def set_language(self, code: str) -> None:
-        self.language = code
-        install_language(code)
         self.presenter.language = code
+        super().set_language(code)  # installs the translation, then rebuilds
         self.presenter.labels = ticket_labels({s.code: s.name for s in self.site.services})
-        self.build()
-
-    def toggle_contrast(self) -> None:
-        self.high_contrast = not self.high_contrast
-        self.setStyleSheet(stylesheet(self.high_contrast, self.large_text, self.screen_scale))
 
     def toggle_text(self) -> None:
-        self.large_text = not self.large_text
-        self.setStyleSheet(stylesheet(self.high_contrast, self.large_text, self.screen_scale))
+        super().toggle_text()
         self._arrange_welcome()
 
-    def toggle_read_aloud(self) -> None:
-        """On request only: from now until the next visitor every screen is read aloud."""
-        self.reading_aloud = not self.reading_aloud
-        self.read_aloud_button.setChecked(self.reading_aloud)
-        if self.reading_aloud:
-            self.read_aloud()
+    def read_on_arrival(self, name: str) -> bool:
+        return name != "ticket"  # the ticket screen says its number itself
 
-    def read_aloud(self) -> None:
-        page = self.stack.currentWidget()
-        if isinstance(page, Page):
-            self.speak(page.speech(), self.language)
+    def on_touch(self) -> None:
+        if self.done_timer.isActive():
+            self.done_left = self.done_seconds
+            self._show_done_left()
 
-    # -- idle and kiosk mode -------------------------------------------------------------------
+    # -- staff ---------------------------------------------------------------------------------
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (
-            QEvent.Type.MouseButtonPress,
-            QEvent.Type.KeyPress,
-            QEvent.Type.TouchBegin,
-        ):
-            if self.idle.isActive():
-                self.idle.start()
-            if self.done_timer.isActive():
-                self.done_left = self.done_seconds
-                self._show_done_left()
-        return False
-
-    def ask_more_time(self) -> None:
-        self._resume_index = self.stack.currentIndex()
-        self.countdown_left = 20
-        self._tick()
-        self.stack.setCurrentWidget(self.pages["more_time"])
-        self.countdown.start()
-        self.page_changed.emit("more_time")
-
-    def _tick(self) -> None:
-        if self.countdown_left <= 0:
-            self.next_visitor()
-            return
-        self.countdown_label.setText(
-            tr("Going back to the start in {n} seconds.").format(n=self.countdown_left)
-        )
-        self.countdown_left -= 1
-
-    def more_time(self) -> None:
-        self.countdown.stop()
-        self.stack.setCurrentIndex(self._resume_index)
-        self.idle.start()
-        self.page_changed.emit(self.current_page)
-
-    @property
-    def current_page(self) -> str:
-        return self.stack.currentWidget().objectName()
-
-    def _corner_tap(self) -> None:
-        """Staff gesture: five taps on the site name within four seconds, then the PIN."""
-        now = time.monotonic()
-        self.corner_taps = [t for t in self.corner_taps if now - t < 4] + [now]
-        if len(self.corner_taps) >= 5:
-            self.corner_taps = []
-            self.open_pin()
-
-    def open_pin(self) -> None:
-        """The supervisor PIN on the screen's own keypad (a kiosk has no keyboard)."""
-        self.pin_field.clear()
-        self._show_pin_status()
-        self.go("pin")
-
-    def ask_pin(self, pin: str) -> bool:
-        """Open the staff settings if `pin` is the supervisor's; too many wrong tries in a
-        row lock the keypad for a while (a public screen: PINs must not be guessable)."""
-        now = time.monotonic()
-        if now < self.pin_locked_until:
-            self._show_pin_status()
-            return False
-        expected = self.site.kiosk.supervisor_pin_sha256
-        if expected and hashlib.sha256(pin.encode()).hexdigest() == expected:
-            self.pin_failures = 0
-            self.pin_field.clear()
-            self.staff_status.setText("")
-            self._refresh_staff()
-            self.go("staff")
-            return True
-        self.pin_failures += 1
-        if self.pin_failures >= PIN_TRIES:
-            self.pin_failures = 0
-            self.pin_locked_until = now + PIN_LOCK_SECONDS
-        self.pin_field.clear()
-        self._show_pin_status(wrong=True)
-        return False
-
-    def _show_pin_status(self, wrong: bool = False) -> None:
-        left = self.pin_locked_until - time.monotonic()
-        if left > 0:
-            text = tr("Too many wrong PINs. Try again in {n} minutes.").format(
-                n=max(1, round(left / 60))
-            )
-        elif wrong:
-            text = tr("That PIN is not right.")
-        else:
-            text = ""
-        self.pin_status.setText(text)
-        self.pin_status.setVisible(bool(text))
-
-    def _pin(self, page: Page) -> None:
-        page.words.addWidget(label(tr("Staff"), "heading"))
-        page.words.addWidget(label(tr("Supervisor PIN"), "big"))
-        self.pin_field = QLineEdit()
-        self.pin_field.setObjectName("pin")
-        self.pin_field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin_field.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.pin_field.returnPressed.connect(lambda: self.ask_pin(self.pin_field.text()))
-        page.words.addWidget(self.pin_field)
-        self.pin_status = label("", "warning")
-        self.pin_status.setVisible(False)
-        page.words.addWidget(self.pin_status)
-        keys = QGridLayout()
-        keys.setSpacing(8)
-        for index, digit in enumerate("1234567890"):  # two rows of five, then the actions
-            keys.addWidget(
-                button(digit, lambda d=digit: self.pin_field.insert(d), "key", f"pin_{digit}"),
-                index // 5,
-                index % 5,
-            )
-        keys.addWidget(button("⌫", self.pin_field.backspace, "key", "pin_backspace"), 2, 0)
-        keys.addWidget(button(tr("Cancel"), self.home, "secondary", "back"), 2, 1, 1, 2)
-        keys.addWidget(
-            button(tr("OK"), lambda: self.ask_pin(self.pin_field.text()), name="pin_ok"), 2, 3, 1, 2
-        )
-        page.controls.addLayout(keys)
+    def staff_page(self) -> None:
+        self.staff_status.setText("")
+        self._refresh_staff()
+        self.go("staff")
 
     def _staff(self, page: Page) -> None:
         page.words.addWidget(label(tr("Staff settings"), "heading"))
@@ -1026,28 +632,3 @@ class KioskWindow(QWidget):
             self.site.code, closed, tr("Closed by staff") if closed else None
         )
         self._refresh_staff()
-
-    def exit_kiosk(self) -> None:
-        self.may_close = True
-        self.close()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self.kiosk_mode and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_Tab):
-            event.accept()  # swallowed: a visitor cannot leave the kiosk
-            return
-        super().keyPressEvent(event)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.may_close:
-            QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
-            for timer in (
-                self.idle,
-                self.countdown,
-                self.done_timer,
-                self.printer_check,
-                self.watch,
-            ):
-                timer.stop()
-            event.accept()
-        else:
-            event.ignore()
