@@ -1,11 +1,12 @@
 """The call-forward display: `onestop display --site S`.
 
-Full screen in the waiting area: the current call big ("A023 → Desk 4"), the last
-calls with their desks, a flash for a new call, and a ticker with the estimated
-wait per service and reception's delay notice. Readable from 10 m: the current
-call is about 12 cm tall on a 42" screen. Colour-blind safe: dark blue and white,
-the flash inverts them (no red/green). Every call is chimed and spoken through
-the announcement queue.
+Full screen in the waiting area: the current call big ("A023 → Desk 4"), the four
+calls before it with their desks, a flash for a new call, and a ticker with the
+estimated wait per service and reception's delay notice. Readable from 10 m: at
+1920x1080 on a 42" screen every ticket number and the ticker have capitals of 3 cm
+or more (docs/staff-apps.md has the measurements). Colour-blind safe: dark blue,
+white and yellow, the flash inverts them (no red/green). Every call is chimed and
+spoken through the announcement queue.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import time
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from reception.announcements import AnnouncementQueue, Call
 from reception.signage import FitText, HistoryTile
@@ -25,6 +26,7 @@ from shared.office import Office
 
 NAVY, WHITE, YELLOW = "#0b2545", "#ffffff", "#ffdd00"
 ARROW = "→"
+HISTORY = 4  # earlier calls shown: fewer, larger tiles read from further away
 
 
 class DisplayPresenter(QObject):
@@ -44,7 +46,7 @@ class DisplayPresenter(QObject):
         self.poll.timeout.connect(self.refresh)
         self.poll.start()
 
-    def recent(self, count: int = 6) -> list[Call]:
+    def recent(self, count: int = HISTORY + 1) -> list[Call]:
         rows = self.office.calls_since(self.site.code, 0, limit=count)
         return [Call(r["ticket"], r["desk"], r["recall"], r["event_id"], r["at"]) for r in rows]
 
@@ -113,24 +115,18 @@ class DisplayWindow(QWidget):
         self.setStyleSheet(f"QWidget#display {{ background: {NAVY}; }}")
         self.setWindowTitle(f"OneStop display — {presenter.site.name}")
         root = QVBoxLayout(self)
-        root.setContentsMargins(48, 32, 48, 24)
-        self.heading = big("Now calling", 56, False)
+        self.root = root
+        self.heading = big("Now calling", 48, False)
         root.addWidget(self.heading)
         self.current = FitText(max_lines=3, name="current")
-        self.current.padding = 16
-        root.addWidget(self.current, 3)
-        row = QHBoxLayout()
-        self.history: list[HistoryTile] = []
-        for index in range(5):
-            item = HistoryTile(name=f"history_{index}")
-            row.addWidget(item)
-            self.history.append(item)
-        root.addLayout(row, 1)
+        self.current.padding = 8
+        root.addWidget(self.current, 1)
+        self.history_row = QWidget()
+        QGridLayout(self.history_row).setContentsMargins(0, 0, 0, 0)
+        self.history = [HistoryTile(name=f"history_{index}") for index in range(HISTORY)]
+        self._columns = 0
+        root.addWidget(self.history_row)
         self.ticker = big("", 44, False, name="ticker")
-        self.ticker.setStyleSheet(
-            f"color: {NAVY}; background: {YELLOW}; font-size: 44px; padding: 12px;"
-            " font-weight: bold;"
-        )
         self.ticker.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         root.addWidget(self.ticker)
         self._ticker_text = ""
@@ -138,7 +134,8 @@ class DisplayWindow(QWidget):
         self.scroll = QTimer(self, interval=120)
         self.scroll.timeout.connect(self._scroll)
         self.scroll.start()
-        self.sizes = {"heading": 56, "current": 220, "history": 72, "ticker": 44}
+        self.sizes: dict[str, int] = {}
+        self._fit_to(1920, 1080)
         self.flashes = 0
         self.flash_timer = QTimer(self, interval=400)
         self.flash_timer.timeout.connect(self._flash)
@@ -155,23 +152,48 @@ class DisplayWindow(QWidget):
             self.setWindowFlags(Qt.WindowType.FramelessWindowHint)
 
     def resizeEvent(self, event: Any) -> None:
-        """Letters in proportion to the screen: the current call is a fifth of its height."""
-        height, width = max(self.height(), 200), max(self.width(), 300)
+        self._fit_to(self.width(), self.height())
+        super().resizeEvent(event)
+
+    def _fit_to(self, width: int, height: int) -> None:
+        """Letters in proportion to the screen's height; any text too wide shrinks to fit.
+
+        At 1920x1080 (a 42" screen: 0.048 cm a pixel) the calls before the current one
+        and the ticker get capitals of about 3 cm, enough for 10 m; the current call
+        takes all the room left and grows as large as its words allow."""
+        base = max(min(width, height), 200)  # a screen turned upright keeps its letter sizes
+        side, top = int(base * 0.035), int(base * 0.02)
+        self.root.setContentsMargins(side, top, side, top)
+        self.root.setSpacing(int(base * 0.015))
         self.sizes = {
-            "heading": int(height * 0.05),
-            "current": int(height * 0.2),
-            "history": int(min(height * 0.06, width / 30)),
-            "ticker": int(height * 0.04),
+            "heading": int(base * 0.045),
+            "current": int(max(height, 200) * 0.3),
+            "history": int(base * 0.095),
+            "ticker": int(base * 0.082),
         }
         self.heading.setStyleSheet(f"color: {WHITE}; font-size: {self.sizes['heading']}px;")
         self.current.set_max_pixels(self.sizes["current"])
+        self._place_history(HISTORY if width >= height else 2, int(base * 0.02))
+        self.history_row.setFixedHeight(int(max(height, 200) * 0.34))
         for item in self.history:
             item.set_max_pixels(self.sizes["history"])
+        pad = int(base * 0.01)
         self.ticker.setStyleSheet(
             f"color: {NAVY}; background: {YELLOW}; font-size: {self.sizes['ticker']}px;"
-            " padding: 12px; font-weight: bold;"
+            f" padding: {pad}px {pad * 2}px; font-weight: bold;"
         )
-        super().resizeEvent(event)
+
+    def _place_history(self, columns: int, spacing: int) -> None:
+        """One row of tiles on a wide screen, two rows on one turned upright."""
+        grid = self.history_row.layout()
+        assert isinstance(grid, QGridLayout)
+        grid.setSpacing(spacing)
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for index, item in enumerate(self.history):
+            grid.removeWidget(item)
+            grid.addWidget(item, index // columns, index % columns)
 
     def closeEvent(self, event: Any) -> None:
         for timer in (self.scroll, self.flash_timer, self.presenter.poll):
@@ -180,14 +202,14 @@ class DisplayWindow(QWidget):
 
     def _remember(self, call: Call) -> None:
         self.calls = [c for c in self.calls if c.ticket != call.ticket] + [call]
-        self.calls = self.calls[-6:]
+        self.calls = self.calls[-(HISTORY + 1) :]
 
     def _render_history(self) -> None:
         earlier = list(reversed(self.calls[:-1]))
         for index, item in enumerate(self.history):
-            item.setText(
-                f"{earlier[index].ticket}\n{earlier[index].desk}" if index < len(earlier) else ""
-            )
+            call = earlier[index] if index < len(earlier) else None
+            item.setText(f"{call.ticket}\n{call.desk}" if call else "")
+            item.setVisible(call is not None)  # no empty frames: its place is kept
 
     def show_call(self, call: Call) -> None:
         self._remember(call)

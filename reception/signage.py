@@ -166,7 +166,9 @@ class HistoryTile(QWidget):
         super().__init__(parent)
         if name:
             self.setObjectName(name)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        policy.setRetainSizeWhenHidden(True)  # an empty tile keeps its place, undrawn
+        self.setSizePolicy(policy)
         self.border = 3
         self.ticket = FitText(max_lines=1, parent=self)
         self.desk = FitText(max_lines=2, parent=self)
