@@ -20,14 +20,33 @@ from shared.domain.tickets import spoken_ticket
 
 PHRASES = {
     "en": "Ticket {ticket}, please go to {desk}",
-    "pl": "Numer {ticket}, proszę podejść do stanowiska {desk}",
+    "pl": "Numer {ticket}, proszę podejść do {desk}",
 }
+# Polish names a place in the genitive after "do": the kind of place, then its number.
+# Longest first, so "Interview Room 1" is a room ("pokoju 1"), never a desk.
+POLISH_PLACES = (
+    ("interview room", "pokoju"),
+    ("room", "pokoju"),
+    ("desk", "stanowiska"),
+    ("counter", "okienka"),
+    ("booth", "kabiny"),
+)
 
 
 def phrase(ticket: str, desk: str, language: str = "en") -> str:
     template = PHRASES.get(language, PHRASES["en"])
-    desk_words = desk.lower() if language == "en" else desk.split()[-1]
+    desk_words = polish_place(desk) if language == "pl" else desk.lower()
     return template.format(ticket=spoken_ticket(ticket), desk=desk_words)
+
+
+def polish_place(desk: str) -> str:
+    """ "Desk 4" -> "stanowiska 4", "Interview Room 1" -> "pokoju 1"; another name as it is."""
+    words = desk.split()
+    lowered = " ".join(words).lower()
+    for english, polish in POLISH_PLACES:
+        if lowered.startswith(english + " ") and len(words) > len(english.split()):
+            return " ".join([polish, *words[len(english.split()) :]])
+    return "stanowiska " + desk if desk.isdigit() else desk
 
 
 def chime_frames(rate: int, width: int = 2) -> bytes:

@@ -115,3 +115,17 @@ def test_a_half_written_wav_is_not_complete(tmp_path) -> None:
     (tmp_path / "header.wav").write_bytes(whole.read_bytes()[:44])
     assert not wav_complete(tmp_path / "header.wav")
     assert not wav_complete(tmp_path / "missing.wav")
+
+
+def test_polish_announces_rooms_as_rooms() -> None:
+    """Polish kept the desk name's last word: "Interview Room 1" was "stanowiska 1", as Desk 1."""
+    desk = phrase("C001", "Desk 1", "pl")
+    room = phrase("C001", "Interview Room 1", "pl")
+    assert desk == "Numer C 0 0 1, proszę podejść do stanowiska 1"
+    assert room == "Numer C 0 0 1, proszę podejść do pokoju 1"
+    assert phrase("C001", "Room 2", "pl").endswith("do pokoju 2")
+    assert phrase("C001", "Counter 3", "pl").endswith("do okienka 3")
+    assert phrase("C001", "Reception", "pl").endswith("do Reception")  # unknown: as it is
+    assert (
+        phrase("C001", "Interview Room 1", "en") == "Ticket C 0 0 1, please go to interview room 1"
+    )
