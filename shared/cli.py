@@ -286,6 +286,9 @@ def build_parser() -> Parser:
     )
     visits_import.add_argument("file")
     visits_import.add_argument("--skip-bad", action="store_true", help="import the good rows")
+    visits_import.add_argument(
+        "--encoding", help="the file's encoding if not UTF-8, e.g. cp1252 (Excel's plain CSV)"
+    )
     visits_import.set_defaults(handler=cmd_import_visits)
 
     staff = verbs.add_parser("staff", help="staff who sign in at desks", parents=[common])
@@ -893,7 +896,9 @@ def cmd_audit(args: argparse.Namespace) -> None:
 def cmd_import_visits(args: argparse.Namespace) -> None:
     from shared.reports.history import import_visits
 
-    result = import_visits(_office(args).db, args.file, skip_bad=args.skip_bad)
+    result = import_visits(
+        _office(args).db, args.file, skip_bad=args.skip_bad, encoding=args.encoding
+    )
     lines = [f"imported {result.imported} visits ({result.surveys} survey answers)"]
     lines += [f"  skipped line {line}: {reason}" for line, reason in result.bad]
     _emit(args, result.as_json(), "\n".join(lines))

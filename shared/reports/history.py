@@ -11,9 +11,14 @@ What a row becomes:
   outcome cell may carry the detail after a colon, "avoidable: could be done online"
   or "referred: Revenues" (the avoidable reason, the back office); a referred or
   avoidable row without one gets "not recorded";
-- outcome `no_show` → no-show at the call; outcome `left`, or never called → left
-  before being called (its end is the finish time, else the arrival);
+- outcome `no_show` ("no show", "no-show") → no-show at the call; outcome `left`,
+  or never called → left before being called (its end is the finish time, else the
+  arrival); `left` on a row that was called is an error;
 - survey cells → a survey response linked to the visit.
+
+Each row is checked in full, so an all-or-nothing import that fails lists every
+bad line (the first MAX_LISTED). A row with more cells than the header, or a file
+that is not UTF-8 (unless another encoding is named), is an error with its line.
 """
 
 from __future__ import annotations
@@ -115,13 +120,13 @@ def _scale(record: dict[str, str], name: str) -> int | None:
 
 
 def _outcome(cell: str) -> tuple[str, str]:
-    """"avoidable: could be done online" -> ("avoidable", "could be done online")."""
+    """ "avoidable: could be done online" -> ("avoidable", "could be done online")."""
     kind, _, detail = cell.partition(":")
     wanted = kind.strip().lower().replace("-", "_").replace(" ", "_")
     if wanted and wanted not in OUTCOMES:
         raise DomainError(
             f"outcome {kind.strip()!r} is not one of {', '.join(OUTCOMES)} "
-            "(a reason or back office may follow a colon: \"avoidable: could be done online\")"
+            '(a reason or back office may follow a colon: "avoidable: could be done online")'
         )
     return wanted, detail.strip()
 
@@ -161,7 +166,12 @@ def _visit(tx: Tx, record: dict[str, str]) -> tuple[repo.SiteRef, Visit, Any]:
         visit.first_called_at = visit.called_at = called
         visit.call_count = 1
         visit.desk = desk
-    if outcome_text == "left" or called is None:
+    if outcome_text == "left" and called is not None:
+        raise DomainError(
+            "outcome left, but the visit was called: a visitor called who did not come "
+            "forward is no_show; left is for one who walked out before being called"
+        )
+    if called is None:
         if outcome_text not in ("", "left"):
             raise DomainError(f"outcome {outcome_text!r} for a visit never called")
         visit.state = State.LEFT
@@ -182,84 +192,164 @@ def _visit(tx: Tx, record: dict[str, str]) -> tuple[repo.SiteRef, Visit, Any]:
     return ref, visit, ticket_day(arrived, site.timezone)
 
 
-def import_visits(db: Database, path: str | Path, *, skip_bad: bool = False) -> ImportReport:
+def import_visits(
+    db: Database, path: str | Path, *, skip_bad: bool = False, encoding: str | None = None
+) -> ImportReport:
+    """Import the file in one transaction. Every bad row is found (its line and reason);
+    unless `skip_bad`, any bad row means nothing is imported and the error lists them
+    (the first MAX_LISTED). `encoding`: UTF-8 (with or without a byte-order mark) unless
+    told otherwise, e.g. "cp1252" for a file Excel saved as plain "CSV" on Windows."""
     path = Path(path)
+    chosen = _encoding(encoding)
     try:
-        handle = path.open(newline="", encoding="utf-8-sig")
+        handle = path.open(newline="", encoding=chosen)
     except OSError as error:
         raise DomainError(f"cannot read {path}: {error.strerror}") from None
-    report = ImportReport()
-    with handle, db.transaction() as tx:
-        reader = csv.DictReader(handle)
-        names = [n.strip().lower() for n in (reader.fieldnames or [])]
-        missing = [c for c in ("site", "service", "ticket", "arrived_at") if c not in names]
-        unknown = [n for n in names if n not in COLUMNS]
-        if missing or unknown:
-            problem = (
-                f"missing column(s) {', '.join(missing)}"
-                if missing
-                else f"unknown column(s) {', '.join(unknown)}"
-            )
-            raise DomainError(f"{path}, line 1: {problem} (expected {', '.join(COLUMNS)})")
-        reader.fieldnames = names
-        seen: set[tuple[int, Any, str]] = set()
-        changed_sites: dict[int, repo.SiteRef] = {}
-        for record in reader:
-            line = reader.line_num
-            cells = {k: (v or "").strip() for k, v in record.items() if k}
-            try:
-                with tx.conn.begin_nested():
-                    ref, visit, day = _visit(tx, cells)
-                    key = (ref.id, day, visit.ticket)
-                    clash = (
-                        key in seen
-                        or tx.conn.execute(
-                            select(visit_t.c.id).where(
-                                visit_t.c.site_id == ref.id,
-                                visit_t.c.ticket_day == day,
-                                visit_t.c.ticket == visit.ticket,
-                            )
-                        ).first()
-                    )
-                    if clash:
-                        raise DomainError(
-                            f"ticket {visit.ticket} is already used at {ref.code} on {day}"
-                        )
-                    answers = {
-                        "resolved": _yes_no(cells, "survey_resolved"),
-                        "csa": _scale(cells, "survey_csa"),
-                        "overall": _scale(cells, "survey_overall"),
-                        "fair": _yes_no(cells, "survey_fair"),
-                    }
-                    columns = repo._columns(visit, ref.site)
-                    visit_id = tx.conn.execute(
-                        insert(visit_t)
-                        .values(site_id=ref.id, ticket=visit.ticket, ticket_day=day, **columns)
-                        .returning(visit_t.c.id)
-                    ).scalar_one()
-                    comment = cells.get("survey_comment") or None
-                    if any(v is not None for v in answers.values()) or comment:
-                        tx.conn.execute(
-                            insert(survey_t).values(
-                                site_id=ref.id,
-                                visit_id=visit_id,
-                                answered_at=visit.ended_at or visit.arrived_at,
-                                comment=comment,
-                                language="en",
-                                **answers,
-                            )
-                        )
-                        report.surveys += 1
-                    seen.add(key)
-                    changed_sites[ref.id] = ref
-                    report.imported += 1
-            except DomainError as error:
-                if not skip_bad:
-                    raise DomainError(
-                        f"{path}, line {line}: {error}; nothing was imported"
-                    ) from None
-                report.bad.append((line, str(error)))
-        for ref in changed_sites.values():
-            repo.rebuild_counts(tx, ref.id)
-            repo.changed(tx, ref)
+    try:
+        with handle, db.transaction() as tx:
+            report = _import(tx, csv.reader(handle), path, skip_bad)
+            if report.bad and not skip_bad:
+                raise DomainError(_listing(path, report.bad))
+    except UnicodeDecodeError:
+        raise DomainError(_not_decodable(path, chosen)) from None
     return report
+
+
+MAX_LISTED = 50  # bad rows listed in the error of an all-or-nothing import
+
+
+def _encoding(name: str | None) -> str:
+    import codecs
+
+    try:
+        found = codecs.lookup(name or "utf-8").name
+    except LookupError:
+        raise DomainError(f"unknown encoding {name!r} (e.g. utf-8, cp1252)") from None
+    return "utf-8-sig" if found == "utf-8" else found  # a byte-order mark is not data
+
+
+def _not_decodable(path: Path, encoding: str) -> str:
+    """The error for a file that is not `encoding` text, naming its first bad line."""
+    number, byte = _first_undecodable(path, encoding)
+    utf8 = encoding == "utf-8-sig"
+    hint = (
+        'save it as "CSV UTF-8" (Excel: Save As, CSV UTF-8), or import it with '
+        "--encoding cp1252 if it is Excel's plain CSV from Windows"
+        if utf8
+        else "check the file's encoding"
+    )
+    return (
+        f"{path}, line {number}: not {'UTF-8' if utf8 else encoding} text "
+        f"(byte 0x{byte:02X}): {hint}; nothing was imported"
+    )
+
+
+def _first_undecodable(path: Path, encoding: str) -> tuple[int, int]:
+    """(line number, byte) of the first byte that does not decode."""
+    with path.open("rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode(encoding)
+            except UnicodeDecodeError as error:
+                return number, line[error.start]
+    return 0, 0  # pragma: no cover - UTF-8 and single-byte codes never split a line
+
+
+def _listing(path: Path, bad: list[tuple[int, str]]) -> str:
+    rows = "row" if len(bad) == 1 else "rows"
+    lines = [f"{path}: {len(bad)} bad {rows}, nothing was imported (--skip-bad imports the rest):"]
+    lines += [f"  line {line}: {reason}" for line, reason in bad[:MAX_LISTED]]
+    if len(bad) > MAX_LISTED:
+        lines.append(f"  ... and {len(bad) - MAX_LISTED} more")
+    return "\n".join(lines)
+
+
+def _import(tx: Tx, reader: Any, path: Path, skip_bad: bool) -> ImportReport:
+    report = ImportReport()
+    header = next(reader, None) or []
+    names = [n.strip().lower() for n in header]
+    missing = [c for c in ("site", "service", "ticket", "arrived_at") if c not in names]
+    unknown = [n for n in names if n not in COLUMNS]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if missing or unknown or twice:
+        problem = (
+            f"missing column(s) {', '.join(missing)}"
+            if missing
+            else f"unknown column(s) {', '.join(unknown)}"
+            if unknown
+            else f"column(s) {', '.join(twice)} given twice"
+        )
+        raise DomainError(f"{path}, line 1: {problem} (expected {', '.join(COLUMNS)})")
+    seen: set[tuple[int, Any, str]] = set()
+    changed_sites: dict[int, repo.SiteRef] = {}
+    line = reader.line_num
+    for values in reader:
+        first_line, line = line + 1, reader.line_num  # a quoted comment may span lines
+        if not any(v.strip() for v in values):
+            continue  # a blank line
+        try:
+            if len(values) > len(names):
+                raise DomainError(
+                    f"{len(values)} cells, but the header has {len(names)} columns "
+                    "(a comma in a comment? put the comment in double quotes)"
+                )
+            cells = {name: value.strip() for name, value in zip(names, values, strict=False)}
+            with tx.conn.begin_nested():
+                ref = _insert(tx, cells, seen, report)
+                changed_sites[ref.id] = ref
+        except DomainError as error:
+            report.bad.append((first_line, str(error)))
+    if report.bad and not skip_bad:
+        return report
+    for ref in changed_sites.values():
+        repo.rebuild_counts(tx, ref.id)
+        repo.changed(tx, ref)
+    return report
+
+
+def _insert(
+    tx: Tx, cells: dict[str, str], seen: set[tuple[int, Any, str]], report: ImportReport
+) -> repo.SiteRef:
+    """One row into the database (inside its savepoint), or DomainError."""
+    ref, visit, day = _visit(tx, cells)
+    key = (ref.id, day, visit.ticket)
+    clash = (
+        key in seen
+        or tx.conn.execute(
+            select(visit_t.c.id).where(
+                visit_t.c.site_id == ref.id,
+                visit_t.c.ticket_day == day,
+                visit_t.c.ticket == visit.ticket,
+            )
+        ).first()
+    )
+    if clash:
+        raise DomainError(f"ticket {visit.ticket} is already used at {ref.code} on {day}")
+    answers = {
+        "resolved": _yes_no(cells, "survey_resolved"),
+        "csa": _scale(cells, "survey_csa"),
+        "overall": _scale(cells, "survey_overall"),
+        "fair": _yes_no(cells, "survey_fair"),
+    }
+    columns = repo._columns(visit, ref.site)
+    visit_id = tx.conn.execute(
+        insert(visit_t)
+        .values(site_id=ref.id, ticket=visit.ticket, ticket_day=day, **columns)
+        .returning(visit_t.c.id)
+    ).scalar_one()
+    comment = cells.get("survey_comment") or None
+    if any(v is not None for v in answers.values()) or comment:
+        tx.conn.execute(
+            insert(survey_t).values(
+                site_id=ref.id,
+                visit_id=visit_id,
+                answered_at=visit.ended_at or visit.arrived_at,
+                comment=comment,
+                language="en",
+                **answers,
+            )
+        )
+        report.surveys += 1
+    seen.add(key)
+    report.imported += 1
+    return ref
