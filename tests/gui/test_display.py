@@ -11,7 +11,9 @@ from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 import shiboken6
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QFontMetrics
 
 from reception.announcements import AnnouncementQueue, Call
@@ -311,3 +313,80 @@ def test_readable_from_ten_metres(qtbot, sqlite_url, tmp_path) -> None:
     finally:
         notifier.close()
         office.db.dispose()
+
+
+class SilentPlayer(QObject):
+    """A sound player that takes the sound and never starts nor reports an error."""
+
+    playingChanged = Signal()
+    statusChanged = Signal()
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.played: list[str] = []
+
+    def setSource(self, url) -> None:
+        self.played.append(url.toLocalFile())
+
+    def play(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def isPlaying(self) -> bool:
+        return False
+
+    def status(self) -> int:
+        return 0
+
+
+def test_a_sound_that_never_starts_does_not_hold_up_later_calls(qtbot, tmp_path) -> None:
+    """Before the watchdog, a player that never started stopped every later announcement."""
+    log = EventLog("display", tmp_path)
+    players: list[SilentPlayer] = []
+    queue = AnnouncementQueue(
+        tmp_path / "cache",
+        log,
+        "bootle",
+        mode="chime",
+        player=lambda parent: players.append(SilentPlayer(parent)) or players[-1],
+    )
+    queue.WATCHDOG_MARGIN_MS = 500
+    try:
+        for ticket in ("C001", "C002", "C003"):
+            queue.announce(Call(ticket, "Desk 1"))
+        qtbot.waitUntil(queue.idle, timeout=15_000)
+        events = read_events(log.path)
+        assert [(e["event"], e["ticket"]) for e in events] == [
+            ("announce_failed", "C001"),
+            ("announce_failed", "C002"),
+            ("announce_failed", "C003"),
+        ]  # never "announced": nothing was heard
+        assert all(
+            e["stage"] == "playback" and "did not start within" in e["reason"] for e in events
+        )
+        assert len(players[0].played) == 3
+    finally:
+        shiboken6.delete(queue)
+
+
+def test_a_sound_that_cannot_be_played_is_logged_and_the_queue_goes_on(qtbot, tmp_path) -> None:
+    """A real QSoundEffect told to play where it cannot (no audio device here): it reports
+    an error instead of starting. Before, `announced` was logged as played and the queue
+    waited for a sound that never began."""
+    from PySide6.QtMultimedia import QMediaDevices
+
+    if not QMediaDevices.defaultAudioOutput().isNull():
+        pytest.skip("this PC can play the sound")
+    log = EventLog("display", tmp_path)
+    queue = AnnouncementQueue(tmp_path / "cache", log, "bootle", mode="chime")
+    queue._output_available = True  # as if it had found speakers
+    try:
+        queue.announce(Call("C001", "Desk 1"))
+        queue.announce(Call("C002", "Desk 2"))
+        qtbot.waitUntil(queue.idle, timeout=20_000)
+        events = read_events(log.path)
+        assert [e["ticket"] for e in events] == ["C001", "C002"]
+        assert {e["event"] for e in events} == {"announce_failed"}
+        assert all(e["stage"] == "playback" for e in events)
+    finally:
+        shiboken6.delete(queue)
