@@ -123,6 +123,7 @@ def build_parser() -> Parser:
     sub = verb("reprint", "print one of today's tickets again", cmd_reprint)
     visit_args(sub, ticket_required=True)
     sub.add_argument("--printer", help="printer instead of the site's")
+    sub.add_argument("--language", default="en", help="the ticket's language: en, pl, ar")
 
     sub = verb("delay", "set or clear the delay notice visitors see", cmd_delay)
     site_arg(sub)
@@ -499,7 +500,9 @@ def _print(args: argparse.Namespace, site: str, make: Callable[..., Any]) -> dic
     office = _office(args)
     notices = Notices(office.db)
     ticket = make(office, notices.notice(site))
-    outcome = print_ticket(office.site(site), ticket, args.printer)
+    outcome = print_ticket(
+        office.site(site), ticket, args.printer, language=getattr(args, "language", "en")
+    )
     if not outcome.printed:
         notices.raise_alert(site, "printer", "onestop command", outcome.error)
     return asdict(outcome)

@@ -3,13 +3,20 @@ and `onestop checkin --print` / `onestop reprint` all take."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from shared.devices.printer import PrinterError, PrinterSpec, TicketPrinter
-from shared.devices.ticket import Ticket
-from shared.domain import Site
+from shared.devices.printer import (
+    PrinterError,
+    PrinterSpec,
+    TicketPrinter,
+    lines_to_draw,
+    paper_dots,
+    printer_profile,
+)
+from shared.devices.ticket import LABELS_EN, Ticket
+from shared.domain import DomainError, Site
 from shared.domain.estimate import estimate_wait_minutes
 from shared.notices import Notice
 from shared.office import CheckinResult, Office
@@ -89,9 +96,6 @@ def ticket_for_reprint(
     )
 
 
-IMAGE_LANGUAGES = ("ar",)
-
-
 @dataclass(frozen=True)
 class PrintOutcome:
     printed: bool
@@ -112,8 +116,16 @@ def print_ticket(
     preview_dir: Path | None = None,
     language: str = "en",
 ) -> PrintOutcome:
-    """Print on the site's (or the given) printer; never raises for a printer fault."""
+    """Print on the site's (or the given) printer; never raises for a printer fault.
+
+    Without `labels`, the ticket's words (and its service's name) are looked up in
+    `language`'s translation. Lines the printer's code pages cannot print (Arabic;
+    Polish on a printer without CP852) are drawn and printed as pictures.
+    """
     spec_text = printer or site.tickets.printer
+    if labels is None and language != "en":
+        labels = ticket_labels(site, language)  # a language we do not have: DomainError
+        ticket = _service_in(ticket, site, labels)
     try:
         spec = PrinterSpec.parse(spec_text)
         if spec.transport == "preview":
@@ -128,21 +140,48 @@ def print_ticket(
                 language=language,
             )
             return PrintOutcome(True, "preview", preview=str(path))
+        profile = site.tickets.profile or None
         device = TicketPrinter(
-            spec,
-            site.tickets,
-            profile=site.tickets.profile or None,
-            ask_status=site.tickets.ask_status,
+            spec, site.tickets, profile=profile, ask_status=site.tickets.ask_status
         )
-        image = None
-        if language in IMAGE_LANGUAGES:  # no thermal code page prints these: send a picture
-            from shared.qt.ticket_image import ticket_pil_image
+        pictures = None
+        if drawn := lines_to_draw(ticket, site.tickets, labels, profile):
+            from shared.qt.ticket_image import line_pictures
 
-            image = ticket_pil_image(ticket, site.tickets, labels=labels, language=language)
-        done = device.print_ticket(ticket, labels, image=image)
+            dots, per_mm = paper_dots(printer_profile(profile, site.tickets), site.tickets)
+            pictures = line_pictures(drawn, dots, per_mm)
+        done = device.print_ticket(ticket, labels, pictures)
         return PrintOutcome(True, spec_text, bytes_sent=len(done.sent), warning=done.status.warning)
     except PrinterError as error:
         return PrintOutcome(False, spec_text, error=str(error), out_of_paper=error.out_of_paper)
+
+
+def ticket_labels(site: Site, language: str) -> dict[str, str]:
+    """The ticket's words in a language, from the kiosk's Qt Linguist translation
+    (the same words the kiosk prints); services under `service:CODE`."""
+    from PySide6.QtCore import QTranslator
+
+    from kiosk.i18n import TRANSLATIONS, compiled
+
+    source = compiled(language) if language.isalpha() else None
+    translator = QTranslator()
+    if source is None or not translator.load(str(source)):
+        have = ", ".join(["en", *sorted(p.stem[8:] for p in TRANSLATIONS.glob("onestop_*.ts"))])
+        raise DomainError(f"no ticket translation for {language!r} (there are: {have})")
+
+    def say(text: str) -> str:
+        return translator.translate("Kiosk", text) or text
+
+    words = {key: say(text) for key, text in LABELS_EN.items()}
+    return words | {f"service:{s.code}": say(s.name) for s in site.services}
+
+
+def _service_in(ticket: Ticket, site: Site, labels: dict[str, str]) -> Ticket:
+    for service in site.services:
+        if service.name == ticket.service_name:
+            name = labels.get(f"service:{service.code}", service.name)
+            return replace(ticket, service_name=name)
+    return ticket
 
 
 def _preview_dir() -> Path:

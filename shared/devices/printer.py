@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlparse
 
 from shared.domain.model import TicketOptions
 
-from .ticket import Ticket, ticket_lines
+from .ticket import Ticket, has_right_to_left, ticket_lines
 
 DEFAULT_OPTIONS = TicketOptions()
 TRANSPORTS = ("tcp", "usb", "serial", "file", "cups", "win32raw", "preview")
@@ -201,21 +201,117 @@ class LpQueue:
         pass
 
 
+Line = tuple[str, str]  # (style, text), as shared.devices.ticket lays a ticket out
+Pictures = dict[Line, Any]  # lines drawn as 1-bit PIL images, printed instead of text
+
+
+def printer_profile(name: str | None, settings: TicketOptions = DEFAULT_OPTIONS) -> Any:
+    """The python-escpos profile, its media width set from the paper when it has none.
+
+    (A profile without a width makes python-escpos print a warning for every image.)
+    """
+    import copy
+
+    from escpos.capabilities import CAPABILITIES, get_profile
+
+    if name and name not in CAPABILITIES["profiles"]:
+        known = ", ".join(sorted(CAPABILITIES["profiles"], key=str.lower))
+        raise PrinterError(f"unknown printer profile {name!r} (python-escpos knows: {known})")
+    profile = get_profile(name or None)
+    profile.profile_data = copy.deepcopy(profile.profile_data)  # not the shared table
+    media = profile.profile_data.setdefault("media", {})
+    media.setdefault("width", {})["pixels"] = paper_dots(profile, settings)[0]
+    return profile
+
+
+def paper_dots(profile: Any, settings: TicketOptions) -> tuple[int, float]:
+    """Dots across the printable width (72 mm of 80 mm paper, 48 mm of 58 mm) and dots
+    per millimetre, at the profile's resolution (203 dpi when it does not say)."""
+    media = profile.profile_data.get("media", {})
+    dpi = media.get("dpi")
+    per_mm = (dpi if isinstance(dpi, int | float) else 203) / 25.4
+    dots = round((72 if settings.paper_mm > 58 else 48) * per_mm / 8) * 8
+    known = media.get("width", {}).get("pixels")
+    if isinstance(known, int) and known > 0:
+        dots = min(dots, known // 8 * 8)
+    return dots, per_mm
+
+
+def encodable(text: str, profile: Any) -> bool:
+    """Can the printer's code pages print every character (as python-escpos would pick
+    them)? Right-to-left scripts never can: a code page has no shaping or ordering."""
+    from escpos.magicencode import Encoder
+
+    encoder = Encoder(profile.get_code_pages())
+    return not has_right_to_left(text) and all(
+        ord(char) < 128 or any(encoder.can_encode(page, char) for page in encoder.codepages)
+        for char in text
+    )
+
+
+def ticket_layout(
+    ticket: Ticket, settings: TicketOptions, labels: dict[str, str] | None = None
+) -> list[Line]:
+    """Every line printed, the footer (after the QR code) last."""
+    return [*ticket_lines(ticket, labels), ("small", settings.footer)]
+
+
+def picture_command(profile: Any) -> str | None:
+    """How this printer takes a picture (python-escpos's `impl`), or None: it cannot."""
+    if profile.supports("bitImageRaster"):
+        return "bitImageRaster"  # GS v 0: thermal printers
+    if profile.supports("bitImageColumn"):
+        return "bitImageColumn"  # ESC *: impact printers such as the TM-U220
+    return None
+
+
+def lines_to_draw(
+    ticket: Ticket,
+    settings: TicketOptions,
+    labels: dict[str, str] | None = None,
+    profile: str | None = None,
+) -> list[Line]:
+    """The lines this printer's code pages cannot print: they go as pictures (none
+    for a printer that cannot print pictures either: there they print as best they can)."""
+    chosen = printer_profile(profile, settings)
+    if picture_command(chosen) is None:
+        return []
+    return [
+        line for line in ticket_layout(ticket, settings, labels) if not encodable(line[1], chosen)
+    ]
+
+
 def write_ticket(
-    device: Any, ticket: Ticket, settings: TicketOptions, labels: dict[str, str] | None = None
+    device: Any,
+    ticket: Ticket,
+    settings: TicketOptions,
+    labels: dict[str, str] | None = None,
+    pictures: Pictures | None = None,
 ) -> None:
-    """Lay the ticket out with escpos commands on any escpos printer (or Dummy)."""
+    """Lay the ticket out with escpos commands on any escpos printer (or Dummy): text in
+    the printer's own font, a picture for each line in `pictures`, the QR code as the
+    printer's own QR command (a reader can scan it; a few bytes, not a bitmap), the cut."""
     columns = 32 if settings.paper_mm <= 58 else 42
-    for style, line in ticket_lines(ticket, labels):
+    font_a = device.profile.profile_data.get("fonts", {}).get("0", {}).get("columns")
+    if isinstance(font_a, int) and font_a > 0:
+        columns = min(columns, font_a)  # a 58 mm printer's profile on "80 mm" paper
+    draw = picture_command(device.profile)
+    pictures = (pictures or {}) if draw else {}
+    *lines, footer = ticket_layout(ticket, settings, labels)
+    for style, line in lines:
+        if (style, line) in pictures:
+            device.set(align="center", bold=False, normal_textsize=True)
+            device.image(pictures[style, line], impl=draw, center=False)
+            continue
         if style == "council":
             device.set(align="center", bold=True, normal_textsize=True)
             device.text(line + "\n")
         elif style == "site":
             device.set(align="center", bold=False, normal_textsize=True)
             device.text(line + "\n\n")
-        elif style == "label":
-            device.set(align="center", normal_textsize=True)
-            device.text(line + "\n")
+        elif style in ("label", "scan"):
+            device.set(align="center", bold=False, normal_textsize=True)
+            device.text(("\n" if style == "scan" else "") + _wrap(line, columns) + "\n")
         elif style == "number":
             device.set(align="center", bold=True, custom_size=True, width=4, height=4)
             device.text(line + "\n")
@@ -231,15 +327,24 @@ def write_ticket(
         else:
             device.set(align="center", normal_textsize=True)
             device.text(_wrap(line, columns) + "\n")
-    device.text("\n")
-    device.qr(
-        ticket.qr_content(settings),
-        size=6 if settings.paper_mm > 58 else 4,
-        native=True,
-        center=False,
-    )
-    device.set(align="center", normal_textsize=True)
-    device.text(_wrap(settings.footer, columns) + "\n")
+    device.set(align="center", bold=False, normal_textsize=True)
+    if device.profile.supports("qrCode"):  # the printer's own QR command: a few bytes
+        device.qr(
+            ticket.qr_content(settings),
+            size=6 if settings.paper_mm > 58 else 4,
+            native=True,
+            center=False,  # centred by the alignment set above, as printers do for codes
+        )
+    elif draw:  # an older printer: the QR code drawn
+        device.qr(
+            ticket.qr_content(settings),
+            size=6 if settings.paper_mm > 58 else 4,
+            image_arguments={"impl": draw, "center": True},
+        )
+    if footer in pictures:
+        device.image(pictures[footer], impl=draw, center=False)
+    else:
+        device.text(_wrap(footer[1], columns) + "\n")
     device.cut()
 
 
@@ -261,22 +366,14 @@ def ticket_bytes(
     settings: TicketOptions,
     profile: str | None = None,
     labels: dict[str, str] | None = None,
+    pictures: Pictures | None = None,
 ) -> bytes:
     """The exact bytes a printer is sent for this ticket."""
     from escpos.printer import Dummy
 
-    dummy = Dummy(profile=profile) if profile else Dummy()
-    write_ticket(dummy, ticket, settings, labels)
-    return bytes(dummy.output)
-
-
-def image_ticket_bytes(image: Any, profile: str | None = None) -> bytes:
-    """A ticket drawn as one image (raster bit image), then a cut."""
-    from escpos.printer import Dummy
-
-    dummy = Dummy(profile=profile) if profile else Dummy()
-    dummy.image(image, center=False)
-    dummy.cut()
+    dummy = Dummy()
+    dummy.profile = printer_profile(profile, settings)
+    write_ticket(dummy, ticket, settings, labels, pictures)
     return bytes(dummy.output)
 
 
@@ -348,21 +445,20 @@ class TicketPrinter:
         return self.ask_status and self.spec.transport in READS_BACK
 
     def print_ticket(
-        self, ticket: Ticket, labels: dict[str, str] | None = None, image: Any = None
+        self,
+        ticket: Ticket,
+        labels: dict[str, str] | None = None,
+        pictures: Pictures | None = None,
     ) -> Printed:
         """Send the ticket; returns what was sent. Raises PrinterError on any failure,
         including a printer that says it is offline or out of paper (nothing is sent).
 
-        `image` (a PIL image of the whole ticket) is printed instead of text, for
-        scripts the printer's code pages cannot print.
+        `pictures` holds the lines the printer's code pages cannot print (see
+        `lines_to_draw`), drawn; without them such a line would print as "?".
         """
         if self.is_preview:
             raise PrinterError("the preview printer renders images: use shared.qt.ticket_image")
-        payload = (
-            image_ticket_bytes(image, self.profile)
-            if image is not None
-            else ticket_bytes(ticket, self.settings, self.profile, labels)
-        )
+        payload = ticket_bytes(ticket, self.settings, self.profile, labels, pictures)
         with self._connected() as (device, status):
             if self.spec.transport == "serial":  # a long image takes a while at 9600 baud
                 baud = int(dict(self.spec.options).get("baudrate", 9600))

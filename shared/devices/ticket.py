@@ -6,6 +6,7 @@ numbers, the service and times, never a name.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
@@ -61,8 +62,10 @@ LABELS_EN = {
 
 def ticket_lines(ticket: Ticket, labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """The ticket as (style, text) lines, in print order: the one layout every renderer uses.
+    The QR code follows the last line (the "scan" label above it), then the footer.
 
-    Styles: council, site, label, number, service, body, notice, small.
+    Styles: council, site, label, number, service, body, notice, scan (and small, the
+    footer's).
     """
     words = {**LABELS_EN, **(labels or {})}
     issued = ticket.local(ticket.issued_at)
@@ -91,4 +94,23 @@ def ticket_lines(ticket: Ticket, labels: dict[str, str] | None = None) -> list[t
             lines.append(("notice", words["delay"].format(reason=ticket.delay_reason)))
         else:
             lines.append(("notice", words["delay_default"]))
+    lines.append(("scan", words["scan"]))
     return lines
+
+
+def right_to_left(text: str) -> bool:
+    """Is the text's base direction right to left? Its first strong letter decides
+    (Unicode's rule P2): an Arabic label is, a date, a number or an English footer is
+    not, even on an Arabic ticket."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def has_right_to_left(text: str) -> bool:
+    """Does any of it run right to left (letters a printer's code page cannot order)?"""
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
