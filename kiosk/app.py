@@ -63,12 +63,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as error:
         print(f"onestop kiosk: error: {error}", file=sys.stderr)
         return 2
+    speaker = Speaker()
     if args.mode == "survey":
         from kiosk.survey import SurveyWindow
 
-        window = SurveyWindow(presenter.notices, presenter.site.code, kiosk_mode=not args.windowed)
+        window = SurveyWindow(
+            presenter.notices, presenter.site, kiosk_mode=not args.windowed, speak=speaker.say
+        )
     else:
-        speaker = Speaker()
         window = KioskWindow(presenter, kiosk_mode=not args.windowed, speak=speaker.say)
         if args.language != "en":
             window.set_language(args.language)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.i18n import LANGUAGE_NAMES, install_language
 from kiosk.theme import stylesheet
-from kiosk.widgets import Page, button, label, tr
+from kiosk.widgets import Page, button, key_panel, label, tr
 from shared.domain import Site
 
 MORE_TIME_SECONDS = 20  # the "Do you need more time?" countdown
@@ -353,7 +353,7 @@ class TouchScreen(QWidget):
         keys.addWidget(
             button(tr("OK"), lambda: self.ask_pin(self.pin_field.text()), name="pin_ok"), 2, 3, 1, 2
         )
-        page.controls.addLayout(keys)
+        page.controls.addWidget(key_panel(keys))
 
     def exit_kiosk(self) -> None:
         self.may_close = True

@@ -1,28 +1,31 @@
 """Exit survey mode (`onestop kiosk --mode survey`): the council's four questions.
 
 One question per screen, big answers, every question skippable, done in under a
-minute. Linked to the visit when the visitor scans or types their ticket number,
-anonymous otherwise. Satisfaction uses the council's five-point scale, stored as
-5 (very satisfied) down to 1 (very dissatisfied).
+minute. Linked to the visit when the visitor scans their ticket's QR code or types
+its number, anonymous otherwise. Satisfaction uses the council's five-point scale,
+stored as 5 (very satisfied) down to 1 (very dissatisfied).
+
+A visitor who walks away halfway is asked whether they need more time; when the
+countdown ends, the answers they gave are kept (each question is optional anyway)
+and the next visitor starts afresh, never adding to someone else's answers.
+The public screen's common parts (languages, themes, read aloud, kiosk mode, the
+supervisor's PIN) come from kiosk/screen.py.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QGridLayout,
-    QHBoxLayout,
-    QLineEdit,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout
 
-from kiosk.theme import stylesheet
-from kiosk.window import Page, button, label, tr
-from shared.domain import DomainError
+from kiosk.screen import TouchScreen
+from kiosk.widgets import Page, add_keyboard, button, label, tr
+from shared.domain import DomainError, Site
+from shared.domain.tickets import normalise_ticket, ticket_day
 from shared.notices import Notices
 
 SCALE = [
@@ -38,108 +41,87 @@ QUESTIONS = [
     ("overall", "How satisfied were you with your whole experience today?", "scale"),
     ("fair", "Did you feel you were treated fairly?", "yes_no"),
 ]
+THANKS_SECONDS = 6
+# What a ticket's QR code carries: site, local day and number (bootle-20261124-C023),
+# inside whatever address the site prints (the exit survey's or My Account's).
+TICKET_CODE = re.compile(r"([a-z0-9-]+)-(\d{8})-([A-Za-z]\d+)\b")
 
 
-def add_keyboard(layout: QVBoxLayout, target: QLineEdit, *, space: bool) -> None:
-    keys = QGridLayout()
-    keys.setSpacing(6)
-    characters = "1234567890QWERTYUIOPASDFGHJKL-ZXCVBNM"
-    for index, char in enumerate(characters):
-        keys.addWidget(
-            button(char, lambda c=char: target.insert(c.lower() if space else c), "key"),
-            index // 10,
-            index % 10,
-        )
-    row = len(characters) // 10
-    column = len(characters) % 10
-    if space:
-        keys.addWidget(
-            button(tr("Space"), lambda: target.insert(" "), "key", "space"), row, column, 1, 2
-        )
-        column += 2
-    keys.addWidget(button("⌫", target.backspace, "key", "backspace"), row, column, 1, 10 - column)
-    layout.addLayout(keys, 4)
+class NotToday(DomainError):
+    """A ticket from another day or another office."""
 
 
-class SurveyWindow(QWidget):
-    page_changed = Signal(str)
+def ticket_from_scan(scanned: str, site: str, today: str) -> str:
+    """The ticket number in what the visitor scanned or typed: a QR code's address with
+    the ticket's code, or the number itself ("c 23" and "C023" alike)."""
+    found = TICKET_CODE.search(scanned.strip())
+    if found is not None:
+        code_site, day, number = found.groups()
+        if code_site != site or day != today:
+            raise NotToday("that ticket is from another day or another office")
+        return normalise_ticket(number)
+    return normalise_ticket("".join(scanned.split()))
 
-    def __init__(self, notices: Notices, site: str, *, kiosk_mode: bool = True) -> None:
-        super().__init__()
-        self.setObjectName("kiosk")
+
+class SurveyWindow(TouchScreen):
+    WAITING_PAGES = ("start", "staff")
+
+    def __init__(
+        self,
+        notices: Notices,
+        site: Site,
+        *,
+        kiosk_mode: bool = True,
+        speak: Callable[[str, str], None] | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__(site, kiosk_mode=kiosk_mode, speak=speak)
         self.notices = notices
-        self.site = site
-        self.kiosk_mode = kiosk_mode
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.answers: dict[str, Any] = {}
         self.ticket: str | None = None
         self.step = 0
-        self.restart_timer = QTimer(self, singleShot=True, interval=6000)
-        self.restart_timer.timeout.connect(self.start)
-        self.setStyleSheet(stylesheet(False, False))
-        if kiosk_mode:
-            self.setWindowFlags(
-                Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
-            )
-        root = QVBoxLayout(self)
-        self.stack = QStackedWidget()
-        root.addWidget(self.stack, 1)
-        self.high_contrast = self.large_text = False
-        bar = QHBoxLayout()
-        for text, name, flip in (
-            (tr("High contrast"), "contrast", self.toggle_contrast),
-            (tr("Larger text"), "larger_text", self.toggle_text),
-        ):
-            toggle = button(text, flip, "secondary", name)
-            toggle.setCheckable(True)
-            bar.addWidget(toggle)
-        root.addLayout(bar)
-        self.pages: dict[str, Page] = {}
-        for name, make in (
+        self.restart_timer = QTimer(self, singleShot=True, interval=THANKS_SECONDS * 1000)
+        self.restart_timer.timeout.connect(self.next_visitor)
+        self.setWindowTitle(f"OneStop survey — {site.name}")
+        self.build()
+        self.start_watching_touches()
+
+    def pages_to_build(self) -> list[tuple[str, Callable[[Page], None]]]:
+        return [
             ("start", self._start),
             ("question", self._question),
             ("comment", self._comment),
             ("thanks", self._thanks),
-        ):
-            page = Page(name)
-            make(page)
-            self.pages[name] = page
-            self.stack.addWidget(page)
-        self.start()
-
-    def toggle_contrast(self) -> None:
-        self.high_contrast = not self.high_contrast
-        self.setStyleSheet(stylesheet(self.high_contrast, self.large_text))
-
-    def toggle_text(self) -> None:
-        self.large_text = not self.large_text
-        self.setStyleSheet(stylesheet(self.high_contrast, self.large_text))
-
-    @property
-    def current_page(self) -> str:
-        return self.stack.currentWidget().objectName()
-
-    def go(self, name: str) -> None:
-        self.stack.setCurrentWidget(self.pages[name])
-        self.page_changed.emit(name)
+            ("staff", self._staff),
+        ]
 
     # -- pages ---------------------------------------------------------------------------
 
     def _start(self, page: Page) -> None:
-        page.words.addWidget(label(tr("How did we do today?"), "heading"))
-        page.words.addWidget(
-            label(tr("Four quick questions. Your answers help us improve."), "big")
-        )
+        page.words.addWidget(self.site_title("site_name"))
+        page.words.addWidget(label(tr("How did we do today?"), "big"))
+        page.words.addWidget(label(tr("Four quick questions. Your answers help us improve."), ""))
         page.words.addWidget(
             label(tr("Scan or type your ticket number if you have it (optional)."))
         )
         self.ticket_entry = QLineEdit()
         self.ticket_entry.setObjectName("ticket_entry")
         self.ticket_entry.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.ticket_entry.returnPressed.connect(self.begin)
+        self.ticket_entry.returnPressed.connect(self.begin)  # a scanner ends with Enter
         page.words.addWidget(self.ticket_entry)
         self.start_error = label("", "warning")
+        self.start_error.setVisible(False)
         page.words.addWidget(self.start_error)
-        add_keyboard(page.controls, self.ticket_entry, space=False)
+        # A ticket is one of the site's letters and digits: only those keys.
+        letters = "".join(sorted({s.letter for s in self.site.services}))
+        add_keyboard(
+            page.controls,
+            self.ticket_entry,
+            space=False,
+            characters=letters + "1234567890",
+            columns=max(11, (len(letters) + 11) // 2),
+        )
         page.controls.addWidget(button(tr("Start"), self.begin, name="begin"), 1)
 
     def _question(self, page: Page) -> None:
@@ -158,7 +140,12 @@ class SurveyWindow(QWidget):
         self.comment.setObjectName("comment")
         self.comment.setMaxLength(500)
         page.words.addWidget(self.comment)
-        add_keyboard(page.controls, self.comment, space=True)
+        add_keyboard(
+            page.controls,
+            self.comment,
+            space=True,
+            characters="1234567890QWERTYUIOPASDFGHJKLZXCVBNM",
+        )
         row = QHBoxLayout()
         row.addWidget(
             button(
@@ -172,11 +159,23 @@ class SurveyWindow(QWidget):
     def _thanks(self, page: Page) -> None:
         page.words.addWidget(label(tr("Thank you"), "heading"))
         page.words.addWidget(label(tr("Your answers have been recorded."), "big"))
-        page.controls.addWidget(button(tr("Done"), self.start, name="done"))
+        page.controls.addWidget(button(tr("Done"), self.next_visitor, name="done"))
+
+    def _staff(self, page: Page) -> None:
+        page.words.addWidget(label(tr("Staff settings"), "heading"))
+        page.words.addWidget(label(f"{tr('Exit survey')} · {self.site.name}"))
+        grid = QGridLayout()
+        grid.setSpacing(16)
+        grid.addWidget(button(tr("Exit the kiosk"), self.exit_kiosk, "secondary", "exit"), 0, 0)
+        grid.addWidget(
+            button(tr("Back to visitors"), self.next_visitor, name="back_to_visitors"), 0, 1
+        )
+        page.controls.addLayout(grid)
 
     # -- flow ----------------------------------------------------------------------------
 
-    def start(self) -> None:
+    def home(self) -> None:
+        """The first screen, for a new visitor: nothing of the last one's is kept."""
         self.restart_timer.stop()
         self.answers = {}
         self.ticket = None
@@ -186,22 +185,53 @@ class SurveyWindow(QWidget):
         self.start_error.setVisible(False)
         self.go("start")
 
+    def start(self) -> None:
+        self.home()
+
+    def next_visitor(self) -> None:
+        self.home()  # this visitor's answers go, before the screen returns to English
+        super().next_visitor()
+
+    def staff_page(self) -> None:
+        self.go("staff")
+
+    def set_language(self, code: str) -> None:
+        """A new language redraws every page; this visitor's place and answers stay."""
+        kept = (dict(self.answers), self.ticket, self.step, self.current_page)
+        typed = (self.ticket_entry.text(), self.comment.text())
+        super().set_language(code)
+        self.answers, self.ticket, self.step, page = kept
+        self.ticket_entry.setText(typed[0])
+        self.comment.setText(typed[1])
+        if page == "question":
+            self.show_question()
+        elif page in ("comment", "thanks"):
+            self.go(page)
+
     def begin(self) -> None:
-        typed = "".join(self.ticket_entry.text().split()).upper()
-        if typed:
+        typed = self.ticket_entry.text()
+        ticket = None
+        if typed.strip():
+            today = ticket_day(self.clock(), self.site.timezone).strftime("%Y%m%d")
             try:
+                ticket = ticket_from_scan(typed, self.site.code, today)
                 from shared.office import Office
 
-                Office(self.notices.db).visit(self.site, typed)
-            except DomainError:
-                self.start_error.setText(
-                    tr("We could not find that ticket. Check it, or leave it blank.")
-                )
-                self.start_error.setVisible(True)
+                Office(self.notices.db).visit(self.site.code, ticket)
+            except NotToday:
+                self._refuse(tr("That ticket is not from today: leave it blank to answer."))
                 return
-        self.ticket = typed or None
+            except DomainError:
+                self._refuse(tr("We could not find that ticket. Check it, or leave it blank."))
+                return
+        self.ticket = ticket
         self.step = 0
         self.show_question()
+
+    def _refuse(self, message: str) -> None:
+        self.start_error.setText(message)
+        self.start_error.setVisible(True)
+        self.ticket_entry.clear()
 
     def show_question(self) -> None:
         if self.step >= len(QUESTIONS):
@@ -232,13 +262,15 @@ class SurveyWindow(QWidget):
             for choice in choices:
                 row.addWidget(choice)
             self.answer_box.addLayout(row)
-        else:
+        else:  # the five-point scale side by side, very satisfied first (mirrored in Arabic)
+            row = QHBoxLayout()
             choices = [
                 button(tr(words), lambda v=value: self.answer(key, v), name=f"scale_{value}")
                 for value, words in SCALE
             ]
             for choice in choices:
-                self.answer_box.addWidget(choice)
+                row.addWidget(choice)
+            self.answer_box.addLayout(row)
         for choice in choices:
             choice.show()  # the page may already be on screen
         self.go("question")
@@ -253,12 +285,22 @@ class SurveyWindow(QWidget):
         self.show_question()
 
     def finish(self, with_comment: bool = True) -> None:
-        comment = self.comment.text().strip() if with_comment else ""
-        self.notices.record_survey(
-            self.site,
-            ticket=self.ticket,
-            comment=comment or None,
-            **self.answers,
-        )
+        self._record(self.comment.text().strip() if with_comment else "")
         self.go("thanks")
         self.restart_timer.start()
+
+    def give_up(self) -> None:
+        """The visitor walked away: keep what they answered, then start afresh."""
+        if self.current_page != "thanks" and (self.answers or self.comment.text().strip()):
+            self._record(self.comment.text().strip())
+        super().give_up()
+
+    def _record(self, comment: str) -> None:
+        self.notices.record_survey(
+            self.site.code,
+            ticket=self.ticket,
+            comment=comment or None,
+            language=self.language,
+            **self.answers,
+        )
+        self.answers = {}

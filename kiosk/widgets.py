@@ -175,22 +175,43 @@ class Page(QWidget):
         return ". ".join(t.replace("\n", " ") for t in texts)
 
 
-def add_keyboard(layout: QVBoxLayout, target: QLineEdit, *, space: bool) -> None:
+def add_keyboard(
+    layout: QVBoxLayout,
+    target: QLineEdit,
+    *,
+    space: bool,
+    characters: str = "1234567890QWERTYUIOPASDFGHJKL-ZXCVBNM",
+    columns: int = 13,
+) -> None:
+    """On-screen keys typing into `target` (lower case when `space`: words, not codes),
+    in rows of `columns`, then Space (when asked) and backspace on the last row."""
     keys = QGridLayout()
     keys.setSpacing(6)
-    characters = "1234567890QWERTYUIOPASDFGHJKL-ZXCVBNM"
     for index, char in enumerate(characters):
         keys.addWidget(
             button(char, lambda c=char: target.insert(c.lower() if space else c), "key"),
-            index // 10,
-            index % 10,
+            index // columns,
+            index % columns,
         )
-    row = len(characters) // 10
-    column = len(characters) % 10
+    row, column = divmod(len(characters), columns)
     if space:
+        if column + 3 > columns:  # Space and backspace need a row of their own
+            row, column = row + 1, 0
         keys.addWidget(
             button(tr("Space"), lambda: target.insert(" "), "key", "space"), row, column, 1, 2
         )
         column += 2
-    keys.addWidget(button("⌫", target.backspace, "key", "backspace"), row, column, 1, 10 - column)
-    layout.addLayout(keys, 4)
+    if column >= columns:
+        row, column = row + 1, 0
+    keys.addWidget(
+        button("⌫", target.backspace, "key", "backspace"), row, column, 1, columns - column
+    )
+    layout.addWidget(key_panel(keys), 4)
+
+
+def key_panel(keys: QGridLayout) -> QWidget:
+    """Keys keep their order in every language: QWERTY and 1-2-3 are never mirrored."""
+    panel = QWidget()
+    panel.setLayout(keys)
+    panel.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    return panel

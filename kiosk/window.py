@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from kiosk.i18n import ticket_labels
 from kiosk.presenter import KioskPresenter
 from kiosk.screen import TouchScreen
-from kiosk.widgets import FitButton, Page, button, label, tr, with_icon
+from kiosk.widgets import FitButton, Page, add_keyboard, button, label, tr, with_icon
 from shared.domain import Service
 from shared.domain.model import WEEKDAYS
 
@@ -251,23 +251,7 @@ class KioskWindow(TouchScreen):
         self.reference.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.reference.returnPressed.connect(self.submit_reference)  # a USB scanner ends with Enter
         page.words.addWidget(self.reference)
-        keys = QGridLayout()
-        keys.setSpacing(6)
-        characters = "1234567890QWERTYUIOPASDFGHJKL-ZXCVBNM"
-        for index, char in enumerate(characters):
-            keys.addWidget(
-                button(char, lambda c=char: self.reference.insert(c), "key"),
-                index // 13,
-                index % 13,
-            )
-        keys.addWidget(
-            button("⌫", self.reference.backspace, "key", "backspace"),
-            len(characters) // 13,
-            len(characters) % 13,
-            1,
-            13 - len(characters) % 13,
-        )
-        page.controls.addLayout(keys, 4)
+        add_keyboard(page.controls, self.reference, space=False)
         row = QHBoxLayout()
         row.addWidget(button(tr("Back"), self.home, "secondary", "back"), 1)
         row.addWidget(

@@ -383,5 +383,113 @@
         <source>Another language</source>
         <translation>لغة أخرى</translation>
     </message>
+    <message>
+        <source>Exit survey</source>
+        <translation>استطلاع عند الخروج</translation>
+    </message>
+    <message>
+        <source>Four quick questions. Your answers help us improve.</source>
+        <translation>أربعة أسئلة سريعة. إجاباتك تساعدنا على التحسن.</translation>
+    </message>
+    <message>
+        <source>How did we do today?</source>
+        <translation>كيف كانت خدمتنا اليوم؟</translation>
+    </message>
+    <message>
+        <source>Is there anything else you would like to tell us?</source>
+        <translation>هل هناك شيء آخر تود أن تخبرنا به؟</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>لا</translation>
+    </message>
+    <message>
+        <source>Optional. Please do not include your name or address.</source>
+        <translation>اختياري. يرجى عدم كتابة اسمك أو عنوانك.</translation>
+    </message>
+    <message>
+        <source>Question {n} of {total}</source>
+        <translation>السؤال {n} من {total}</translation>
+    </message>
+    <message>
+        <source>Scan or type your ticket number if you have it (optional).</source>
+        <translation>امسح رقم تذكرتك أو اكتبه إن كان معك (اختياري).</translation>
+    </message>
+    <message>
+        <source>Send my answers</source>
+        <translation>إرسال إجاباتي</translation>
+    </message>
+    <message>
+        <source>Skip</source>
+        <translation>تخطٍّ</translation>
+    </message>
+    <message>
+        <source>Skip this question</source>
+        <translation>تخطي هذا السؤال</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>ابدأ</translation>
+    </message>
+    <message>
+        <source>Thank you</source>
+        <translation>شكراً لك</translation>
+    </message>
+    <message>
+        <source>That ticket is not from today: leave it blank to answer.</source>
+        <translation>هذه التذكرة ليست من اليوم: اترك الخانة فارغة لتجيب.</translation>
+    </message>
+    <message>
+        <source>We could not find that ticket. Check it, or leave it blank.</source>
+        <translation>لم نجد هذه التذكرة. تحقق منها أو اترك الخانة فارغة.</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>نعم</translation>
+    </message>
+    <message>
+        <source>Your answers have been recorded.</source>
+        <translation>تم تسجيل إجاباتك.</translation>
+    </message>
+    <message>
+        <source>Very satisfied</source>
+        <translation>راضٍ جداً</translation>
+    </message>
+    <message>
+        <source>Fairly satisfied</source>
+        <translation>راضٍ إلى حد ما</translation>
+    </message>
+    <message>
+        <source>Neither satisfied nor dissatisfied</source>
+        <translation>لا راضٍ ولا غير راضٍ</translation>
+    </message>
+    <message>
+        <source>Fairly dissatisfied</source>
+        <translation>غير راضٍ إلى حد ما</translation>
+    </message>
+    <message>
+        <source>Very dissatisfied</source>
+        <translation>غير راضٍ أبداً</translation>
+    </message>
+    <message>
+        <source>Was your query fully resolved during your visit today?</source>
+        <translation>هل تم حل استفسارك بالكامل خلال زيارتك اليوم؟</translation>
+    </message>
+    <message>
+        <source>How satisfied were you with the Customer Service Advisor who helped you?</source>
+        <translation>ما مدى رضاك عن موظف خدمة العملاء الذي ساعدك؟</translation>
+    </message>
+    <message>
+        <source>How satisfied were you with your whole experience today?</source>
+        <translation>ما مدى رضاك عن تجربتك كاملة اليوم؟</translation>
+    </message>
+    <message>
+        <source>Did you feel you were treated fairly?</source>
+        <translation>هل شعرت بأنك عوملت بإنصاف؟</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>مسافة</translation>
+    </message>
 </context>
 </TS>

@@ -383,5 +383,113 @@
         <source>Another language</source>
         <translation>Inny język</translation>
     </message>
+    <message>
+        <source>Exit survey</source>
+        <translation>Ankieta przy wyjściu</translation>
+    </message>
+    <message>
+        <source>Four quick questions. Your answers help us improve.</source>
+        <translation>Cztery krótkie pytania. Twoje odpowiedzi pomogą nam się poprawić.</translation>
+    </message>
+    <message>
+        <source>How did we do today?</source>
+        <translation>Jak nam dziś poszło?</translation>
+    </message>
+    <message>
+        <source>Is there anything else you would like to tell us?</source>
+        <translation>Czy chcesz nam jeszcze coś przekazać?</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Nie</translation>
+    </message>
+    <message>
+        <source>Optional. Please do not include your name or address.</source>
+        <translation>Nieobowiązkowe. Prosimy nie podawać imienia, nazwiska ani adresu.</translation>
+    </message>
+    <message>
+        <source>Question {n} of {total}</source>
+        <translation>Pytanie {n} z {total}</translation>
+    </message>
+    <message>
+        <source>Scan or type your ticket number if you have it (optional).</source>
+        <translation>Zeskanuj lub wpisz numer biletu, jeśli go masz (nieobowiązkowe).</translation>
+    </message>
+    <message>
+        <source>Send my answers</source>
+        <translation>Wyślij odpowiedzi</translation>
+    </message>
+    <message>
+        <source>Skip</source>
+        <translation>Pomiń</translation>
+    </message>
+    <message>
+        <source>Skip this question</source>
+        <translation>Pomiń to pytanie</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Rozpocznij</translation>
+    </message>
+    <message>
+        <source>Thank you</source>
+        <translation>Dziękujemy</translation>
+    </message>
+    <message>
+        <source>That ticket is not from today: leave it blank to answer.</source>
+        <translation>Ten bilet nie jest z dzisiaj: zostaw pole puste, aby odpowiedzieć.</translation>
+    </message>
+    <message>
+        <source>We could not find that ticket. Check it, or leave it blank.</source>
+        <translation>Nie znaleźliśmy tego biletu. Sprawdź numer lub zostaw pole puste.</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Tak</translation>
+    </message>
+    <message>
+        <source>Your answers have been recorded.</source>
+        <translation>Twoje odpowiedzi zostały zapisane.</translation>
+    </message>
+    <message>
+        <source>Very satisfied</source>
+        <translation>Bardzo zadowolony(-a)</translation>
+    </message>
+    <message>
+        <source>Fairly satisfied</source>
+        <translation>Raczej zadowolony(-a)</translation>
+    </message>
+    <message>
+        <source>Neither satisfied nor dissatisfied</source>
+        <translation>Ani zadowolony(-a), ani niezadowolony(-a)</translation>
+    </message>
+    <message>
+        <source>Fairly dissatisfied</source>
+        <translation>Raczej niezadowolony(-a)</translation>
+    </message>
+    <message>
+        <source>Very dissatisfied</source>
+        <translation>Bardzo niezadowolony(-a)</translation>
+    </message>
+    <message>
+        <source>Was your query fully resolved during your visit today?</source>
+        <translation>Czy Twoja sprawa została dziś w pełni załatwiona?</translation>
+    </message>
+    <message>
+        <source>How satisfied were you with the Customer Service Advisor who helped you?</source>
+        <translation>Jak bardzo jesteś zadowolony(-a) z doradcy, który Ci pomógł?</translation>
+    </message>
+    <message>
+        <source>How satisfied were you with your whole experience today?</source>
+        <translation>Jak bardzo jesteś zadowolony(-a) z całej dzisiejszej wizyty?</translation>
+    </message>
+    <message>
+        <source>Did you feel you were treated fairly?</source>
+        <translation>Czy czujesz, że potraktowano Cię sprawiedliwie?</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>Spacja</translation>
+    </message>
 </context>
 </TS>

@@ -383,69 +383,6 @@ def english_after_each_test():
     install_language("en")
 
 
-def test_exit_survey_linked_to_a_ticket_in_a_few_touches(qtbot, office) -> None:
-    from kiosk.survey import SurveyWindow
-    from shared.store.tables import survey_t
-
-    result = office.checkin("bootle", "council-tax")
-    window = SurveyWindow(Notices(office.db), "bootle", kiosk_mode=False)
-    window.resize(1920, 1080)
-    qtbot.addWidget(window)
-    window.show()
-    shots = []
-    qtbot.keyClicks(window.ticket_entry, "X999")
-    qtbot.keyClick(window.ticket_entry, Qt.Key.Key_Return)
-    assert window.current_page == "start" and window.start_error.isVisible()
-    window.ticket_entry.clear()
-    qtbot.keyClicks(window.ticket_entry, result.ticket.lower())
-    tap(qtbot, window, "begin")
-    shots.append(window.grab())
-    tap(qtbot, window, "contrast")
-    assert "#ffff00" in window.styleSheet()
-    shots.append(window.grab())
-    for name in ("yes", "scale_5", "scale_4", "yes"):
-        assert window.current_page == "question"
-        tap(qtbot, window, name)
-    assert window.current_page == "comment"
-    for char in "GREAT":
-        tap_text(qtbot, window, char)
-    tap(qtbot, window, "send")
-    assert window.current_page == "thanks"
-    with office.db.transaction(write=False) as tx:
-        row = tx.conn.execute(survey_t.select()).one()
-    assert (row.resolved, row.csa, row.overall, row.fair) == (True, 5, 4, True)
-    assert row.visit_id == result.visit_id and row.comment == "great"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    shots[0].save(str(SHOTS / "survey-question-en-standard.png"))
-    shots[1].save(str(SHOTS / "survey-question-en-contrast.png"))
-
-
-def test_exit_survey_anonymous_and_skipped_questions(qtbot, office) -> None:
-    from kiosk.survey import SurveyWindow
-    from shared.store.tables import survey_t
-
-    window = SurveyWindow(Notices(office.db), "bootle", kiosk_mode=False)
-    window.resize(1920, 1080)
-    qtbot.addWidget(window)
-    window.show()
-    tap(qtbot, window, "begin")
-    tap(qtbot, window, "skip")
-    tap(qtbot, window, "scale_2")
-    tap(qtbot, window, "skip")
-    tap(qtbot, window, "no")
-    tap(qtbot, window, "skip_comment")
-    with office.db.transaction(write=False) as tx:
-        row = tx.conn.execute(survey_t.select()).one()
-    assert (row.visit_id, row.resolved, row.csa, row.overall, row.fair, row.comment) == (
-        None,
-        None,
-        2,
-        None,
-        False,
-        None,
-    )
-
-
 def test_read_aloud_on_request_reads_every_screen_in_the_visitors_language(
     qtbot, office, printer
 ) -> None:

@@ -10,9 +10,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "resources" / "translations"
-SCREENS = [ROOT / "kiosk" / "window.py"]
+SCREENS = [ROOT / "kiosk" / name for name in ("screen.py", "widgets.py", "window.py", "survey.py")]
 # Words chosen at run time from a table (tr(name)), not written as tr("...").
-INDIRECT = ["Another language"]
+INDIRECT = [
+    "Another language",
+    "Very satisfied",
+    "Fairly satisfied",
+    "Neither satisfied nor dissatisfied",
+    "Fairly dissatisfied",
+    "Very dissatisfied",
+    "Was your query fully resolved during your visit today?",
+    "How satisfied were you with the Customer Service Advisor who helped you?",
+    "How satisfied were you with your whole experience today?",
+    "Did you feel you were treated fairly?",
+]
 
 
 def shown_words(path: Path) -> set[str]:
