@@ -42,8 +42,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from shared.domain import DomainError
 from shared.qt.jobs import tell
-from shared.reports.kpis import Period, compute, service_names, site_names
-from shared.reports.render import HEADLINES, SURVEY, SURVEY_SHORT, show
+from shared.reports.kpis import Period, compute, site_names
+from shared.reports.render import HEADLINES, SURVEY, SURVEY_SHORT, show, tick_step
 
 BLUE, NAVY = QColor("#005a87"), QColor("#0b2545")
 WITHIN, OUTSIDE = QColor("#00703c"), QColor("#d4351c")  # GOV.UK green and red
@@ -70,20 +70,9 @@ def quarters(today: date, count: int = 8) -> list[str]:
     return result
 
 
-def count_step(peak: float) -> int:
-    """A whole-number tick step giving at most about six ticks up to `peak` (1, 2, 5, 10 ...)."""
-    step = 1
-    while peak / step > 6:
-        for factor in (2, 5 / 2, 2):  # 1 -> 2 -> 5 -> 10 -> 20 -> 50 ...
-            step = round(step * factor)
-            if peak / step <= 6:
-                break
-    return step
-
-
 def count_axis(peak: float) -> QValueAxis:
     """A y axis for counts: 0 to a whole number, ticks on whole numbers, no decimals."""
-    step = count_step(max(peak, 1))
+    step = tick_step(max(peak, 1))
     axis = QValueAxis()
     axis.setLabelFormat("%d")
     axis.setTickType(QValueAxis.TickType.TicksDynamic)
@@ -121,7 +110,7 @@ class ReportsWindow(QWidget):
         super().__init__()
         self.db = db
         self.names = site_names(db)
-        self.services = service_names(db)
+        self.services: dict[str, str] = {}  # service code -> name, from each report
         self.setWindowTitle("OneStop — reports")
         self.setStyleSheet(STYLE)
         self.pool = QThreadPool(self)  # the window's: closing it waits for a count in flight
@@ -234,6 +223,7 @@ class ReportsWindow(QWidget):
         self.run.setEnabled(True)
         self.error.setText("")
         self.report = report
+        self.services = report["service_names"]
         rows = [(label, show(report[key], unit)) for key, label, unit in HEADLINES]
         rows += [(label, show(report["survey"][key], unit)) for key, label, unit in SURVEY]
         self._fill(self.table, rows)

@@ -257,6 +257,8 @@ def _compute(tx: Tx, refs: list[repo.SiteRef], period: Period) -> dict[str, Any]
     average = minutes(wait_ms, called)
     report: dict[str, Any] = {
         "sites": [r.code for r in refs],
+        "site_names": {r.code: r.site.name for r in refs},
+        "service_names": _service_names(refs),
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "quarter": period.quarter_name,
         "visits": int(visits),
@@ -514,11 +516,10 @@ def site_names(db: Database) -> dict[str, str]:
         return dict(tx.conn.execute(select(site_t.c.code, site_t.c.name)).all())
 
 
-def service_names(db: Database) -> dict[str, str]:
+def _service_names(refs: list[repo.SiteRef]) -> dict[str, str]:
     """Each service code's name as the sites call it (the first site's, if they differ)."""
     names: dict[str, str] = {}
-    with db.transaction(write=False) as tx:
-        for code in repo.site_codes(tx):
-            for service in repo.get_site(tx, code).site.services:
-                names.setdefault(service.code, service.name)
+    for ref in refs:
+        for service in ref.site.services:
+            names.setdefault(service.code, service.name)
     return names

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
 from datetime import date
 from html import escape
 from typing import Any
@@ -16,6 +17,7 @@ HEADLINES = [
     ("average_wait_minutes", "Average wait to see a CSA", " min"),
     ("p90_wait_minutes", "90th percentile wait", " min"),
     ("average_wait_minutes_12_14", "Average wait, arrivals 12:00-14:00", " min"),
+    ("p90_wait_minutes_12_14", "90th percentile wait, arrivals 12:00-14:00", " min"),
     ("appointments_on_time_pct", "Appointments on time", "%"),
     ("no_shows", "No-shows", ""),
     ("left_before_called", "Left before being called", ""),
@@ -54,6 +56,40 @@ def as_json(report: dict[str, Any]) -> str:
 Table = tuple[str, list[str], list[list[Any]]]  # title, column headings, rows
 
 
+def tick_step(peak: float, most: int = 6) -> int:
+    """A whole-number axis step giving at most `most` ticks up to `peak`: 1, 2, 5, 10, 20 ..."""
+    step = 1
+    while peak / step > most:
+        for factor in (2, 5 / 2, 2):  # 1 -> 2 -> 5 -> 10 -> 20 -> 50 ...
+            step = round(step * factor)
+            if peak / step <= most:
+                break
+    return step
+
+
+def site_name(report: dict[str, Any], code: str) -> str:
+    return str(report.get("site_names", {}).get(code, code))
+
+
+def service_name(report: dict[str, Any], code: str) -> str:
+    return str(report.get("service_names", {}).get(code, code))
+
+
+def survey_rows(report: dict[str, Any]) -> list[list[Any]]:
+    """The survey by site: name, responses and the four shares."""
+    return [
+        [site_name(report, code), *[figures[key] for key, _, _ in SURVEY]]
+        for code, figures in report["survey"]["by_site"].items()
+    ]
+
+
+def comment_rows(report: dict[str, Any]) -> list[list[Any]]:
+    return [
+        [site_name(report, c["site"]), c["date"], c["comment"]]
+        for c in report["survey"]["comments"]
+    ]
+
+
 def tables(report: dict[str, Any]) -> list[Table]:
     """The report's tables, as text, Markdown and the workbook show them."""
     reason_share = report["avoidable_by_reason_pct"]
@@ -63,7 +99,7 @@ def tables(report: dict[str, Any]) -> list[Table]:
         (
             "Visits by service",
             ["Service", "Visits"],
-            [[k, n] for k, n in _items(report, "visits_by_service")],
+            [[service_name(report, k), n] for k, n in _items(report, "visits_by_service")],
         ),
         (
             "Visits by hour",
@@ -92,10 +128,16 @@ def tables(report: dict[str, Any]) -> list[Table]:
             "Avoidable contact by service",
             ["Service", "Visits", "% of avoidable contact", "% of the service's finished visits"],
             [
-                [k, n, service_share[k], service_rate[k]]
+                [service_name(report, k), n, service_share[k], service_rate[k]]
                 for k, n in _items(report, "avoidable_by_service")
             ],
         ),
+        (
+            "Survey by site",
+            ["Site", *[SURVEY_SHORT[key] + (" (%)" if unit else "") for key, _, unit in SURVEY]],
+            survey_rows(report),
+        ),
+        ("Comments", ["Site", "Date", "Comment"], comment_rows(report)),
         (
             "Month by month",
             ["Month", "Visits", "Average wait (min)", "Greeted in time (%)", "Called in time (%)"],
@@ -134,6 +176,14 @@ def as_text(report: dict[str, Any]) -> str:
         f"{label:<{width}}  {show(report['survey'][key], unit)}" for key, label, unit in SURVEY
     ]
     for title, columns, rows in tables(report):
+        if title == "Comments":
+            lines += ["", f"Comments ({len(rows)})"] if rows else []
+            for site, day, comment in rows:
+                text = " ".join(str(comment).split())
+                lines += textwrap.wrap(
+                    f"{day}, {site}: {text}", 96, initial_indent="  ", subsequent_indent="    "
+                )
+            continue
         if not rows:
             continue
         texts = [columns] + [[cell(v) for v in row] for row in rows]
@@ -173,6 +223,12 @@ def as_csv(report: dict[str, Any]) -> str:
         for key, value in month.items():
             if key != "month":
                 writer.writerow([f"month {month['month']}", key, "" if value is None else value])
+    for code, figures in report["survey"]["by_site"].items():
+        for key, _label, _unit in SURVEY:
+            value = figures[key]
+            writer.writerow([f"survey {code}", key, "" if value is None else value])
+    for c in report["survey"]["comments"]:
+        writer.writerow(["comment", f"{c['site']} {c['date']}", c["comment"]])
     return out.getvalue()
 
 
@@ -257,12 +313,9 @@ def statement_blocks(report: dict[str, Any], names: dict[str, str]) -> list[Bloc
     start = date.fromisoformat(report["period"]["from"])
     end = date.fromisoformat(report["period"]["to"])
     count = len(report["sites"])
-    where = (
-        f"across our {in_words(count)} One Stop Shop sites"
-        if count > 1
-        else f"at {names.get(report['sites'][0], report['sites'][0])}"
-    )
-    heading = "One Stop Shops" if count > 1 else names.get(report["sites"][0], report["sites"][0])
+    only = names.get(report["sites"][0]) or site_name(report, report["sites"][0])
+    where = f"across our {in_words(count)} One Stop Shop sites" if count > 1 else f"at {only}"
+    heading = "One Stop Shops" if count > 1 else only
     when = f"On {long_date(start)}" if start == end else f"Between {date_range(start, end)}"
     whole_minutes = report["average_wait_whole_minutes"]
     if whole_minutes is None:
@@ -294,7 +347,7 @@ def statement_blocks(report: dict[str, Any], names: dict[str, str]) -> list[Bloc
     if survey["by_site"]:
         items = []
         for code, figures in survey["by_site"].items():
-            name = names.get(code, code)
+            name = names.get(code) or site_name(report, code)
             if not figures["responses"]:
                 items.append(f"{name}: no survey responses in this period.")
                 continue
@@ -322,11 +375,30 @@ def statement(report: dict[str, Any], names: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def _md(value: Any) -> str:
+    """A table cell: one line, pipes and Markdown's own characters escaped."""
+    text = " ".join(cell(value).split())
+    for char in "\\|*_`[]<>#":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
 def as_markdown(report: dict[str, Any], names: dict[str, str]) -> str:
-    rows = ["| Figure | Value |", "|---|---|"]
+    """The charter statement, the headline figures, then every table."""
+    rows = ["| Figure | Value |", "|---|---:|"]
     rows += [f"| {label} | {show(report[key], unit)} |" for key, label, unit in HEADLINES]
     rows += [f"| {label} | {show(report['survey'][key], unit)} |" for key, label, unit in SURVEY]
-    return statement(report, names) + "\n" + "\n".join(rows) + "\n"
+    parts = [statement(report, names), "### Figures", "", *rows]
+    for title, columns, body in tables(report):
+        if not body:
+            continue
+        parts += ["", f"### {title}", ""]
+        parts.append("| " + " | ".join(_md(c) for c in columns) + " |")
+        parts.append("|" + "|".join(["---"] + ["---:"] * (len(columns) - 1)) + "|")
+        if title == "Comments":
+            parts[-1] = "|---|---|---|"
+        parts += ["| " + " | ".join(_md(v) for v in row) + " |" for row in body]
+    return "\n".join(parts) + "\n"
 
 
 def as_html(report: dict[str, Any], names: dict[str, str]) -> str:

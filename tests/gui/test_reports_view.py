@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCharts import QLineSeries, QStackedBarSeries, QValueAxis
 from PySide6.QtCore import Qt
 
-from reception.reports_view import ReportsWindow, count_step
+from reception.reports_view import ReportsWindow
 from shared.office import Office
 from shared.reports.history import import_visits
 from shared.store import Database
@@ -115,11 +115,3 @@ def test_a_single_site_shows_only_its_figures(qtbot, window) -> None:
     assert dict(cells(window.table))["Visits"] == "1"
     assert [row[0] for row in cells(window.survey_sites)] == ["Southport One Stop Shop"]
     assert cells(window.comments) == []
-
-
-@pytest.mark.parametrize(
-    ("peak", "step"),
-    [(0, 1), (3, 1), (6, 1), (7, 2), (12, 2), (13, 5), (30, 5), (31, 10), (600, 100)],
-)
-def test_count_ticks_are_whole_numbers(peak: int, step: int) -> None:
-    assert count_step(peak) == step

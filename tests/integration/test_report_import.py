@@ -84,7 +84,9 @@ def test_the_outcome_cell_carries_the_reason_and_the_back_office(db, tmp_path: P
     assert any(
         line.split() == ["could", "be", "done", "online", "2", "50.0"] for line in text.splitlines()
     )
-    assert any(line.split() == ["council-tax", "2", "50.0", "66.7"] for line in text.splitlines())
+    assert any(
+        line.split() == ["Council", "Tax", "2", "50.0", "66.7"] for line in text.splitlines()
+    )
     assert "avoidable_rate_by_service_pct,parking,50.0" in as_csv(r)
 
 
@@ -202,3 +204,15 @@ def test_the_command_reports_a_bad_file_without_a_traceback(db_url: str, tmp_pat
     )
     assert done.returncode == 0, done.stderr
     assert "imported 1 visits" in done.stdout
+
+
+def test_a_comment_cannot_break_the_markdown_table(db, tmp_path: Path) -> None:
+    from shared.reports.render import as_markdown
+
+    comment = '"Fast | kind, *really*\nthanks"'  # quoted: a comma, a pipe and a new line
+    path = write(
+        tmp_path, row("C001", "resolved").removesuffix(",,,,,") + ",yes,5,5,yes," + comment
+    )
+    assert import_visits(db, path).surveys == 1
+    markdown = as_markdown(compute(db, ["bootle"], JULY), {})
+    assert "| Bootle One Stop Shop | 2025-07-01 | Fast \\| kind, \\*really\\* thanks |" in markdown

@@ -213,6 +213,37 @@ def test_the_command_reports_json_and_the_charter_statement(history, tmp_path: P
     assert bad.returncode == 2 and "not a quarter" in bad.stderr
 
 
+def test_text_csv_and_markdown_carry_the_survey_by_site_and_the_comments(history) -> None:
+    from shared.reports.kpis import site_names
+    from shared.reports.render import as_csv, as_markdown, as_text
+
+    db, _ = history
+    report = compute(db, None, Period.quarter("2025-Q3"))
+    lines = [line.split() for line in as_text(report).splitlines()]
+    assert ["90th", "percentile", "wait,", "arrivals", "12:00-14:00", "18.5", "min"] in lines
+    assert ["Bootle", "One", "Stop", "Shop", "3", "50.0", "66.7", "50.0", "100.0"] in lines
+    assert ["Southport", "One", "Stop", "Shop", "0", "n/a", "n/a", "n/a", "n/a"] in lines
+    assert ["Comments", "(1)"] in lines
+    assert ["2025-07-01,", "Bootle", "One", "Stop", "Shop:", "Very", "helpful"] in lines
+    assert ["14:00", "0"] in lines  # an opening hour nobody came in
+    rows = as_csv(report).splitlines()
+    for row in (
+        "headline,p90_wait_minutes_12_14,18.5",
+        "survey bootle,resolved_pct,50.0",
+        "survey southport,responses,0",
+        "survey southport,resolved_pct,",
+        "comment,bootle 2025-07-01,Very helpful",
+        "visits_by_hour,14:00,0",
+        "wait_distribution,15-20 min,1",
+    ):
+        assert row in rows
+    markdown = as_markdown(report, site_names(db))
+    assert "| 90th percentile wait, arrivals 12:00-14:00 | 18.5 min |" in markdown
+    assert "### Survey by site" in markdown and "### Comments" in markdown
+    assert "| Bootle One Stop Shop | 2025-07-01 | Very helpful |" in markdown
+    assert "| Southport One Stop Shop | 0 | n/a | n/a | n/a | n/a |" in markdown
+
+
 def test_a_bad_row_imports_nothing_unless_skipped(db_url: str, tmp_path: Path) -> None:
     db = Database(db_url)
     Office(db).ensure_default_sites()
@@ -260,13 +291,27 @@ def test_workbook_and_pdf_exports(history, tmp_path: Path) -> None:
     assert book.sheetnames[:3] == ["Headlines", "Survey", "By service"]
     headlines = {row[0]: row[1] for row in book["Headlines"].iter_rows(min_row=2, values_only=True)}
     assert headlines["Visits"] == 7 and headlines["Average wait to see a CSA"] == 9.5
+    assert headlines["90th percentile wait, arrivals 12:00-14:00"] == 18.5  # 5 + 0.9 x 15
     assert book["Headlines"]["A1"].font.bold
     assert book["Comments"]["C2"].value == "Very helpful"
+    reasons = list(book["Avoidable by reason"].iter_rows(values_only=True))
+    assert reasons == [("Reason", "Visits", "% of avoidable contact"), ("not recorded", 1, 100.0)]
     document = QPdfDocument()
     document.load(str(tmp_path / "q3.pdf"))
-    assert document.pageCount() == 3
-    assert "average waiting time to see a CSA" in document.getAllText(0).text()
+    pages = [document.getAllText(n).text() for n in range(document.pageCount())]
     document.close()
+    assert "average waiting time to see a CSA" in pages[0]
+    assert "90th percentile wait, arrivals 12:00-14:00" in pages[0] and "18.5 min" in pages[0]
+    waits = next(p for p in pages if "Minutes from arrival to being called" in p)
+    assert "greet target 2 min" in waits and "serve target 15 min" in waits
+    for tick in ("0", "1", "2"):  # the y axis of counts, in whole numbers
+        assert tick in waits.split()
+    survey = next(p for p in pages if "Survey by site (% of those who answered)" in p)
+    for label in ("Query resolved", "Satisfied with CSA", "Satisfied overall", "Treated fairly"):
+        assert label in survey
+    assert "fully resolved during" not in survey and "100%" in survey and "95% aim" in survey
+    # the comments (the PDF's text layer may break words where kerning moved letters)
+    assert "Veryhelpful" in "".join(pages[-1].split())
 
 
 def test_purge_removes_personal_data_but_keeps_the_figures(history) -> None:
