@@ -10,7 +10,7 @@ published figures do not change. Tickets and displays never held names.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, select, update
@@ -36,12 +36,22 @@ class Purged:
         }
 
 
-def purge(db: Database, sites: list[str] | None = None, *, dry_run: bool = False) -> list[Purged]:
+def purge(
+    db: Database,
+    sites: list[str] | None = None,
+    *,
+    dry_run: bool = False,
+    now: datetime | None = None,
+) -> list[Purged]:
+    """Remove what is older than each site's retention. `now` (default: the database's
+    clock) fixes the moment the retention counts back from, for tests and re-runs."""
+    if now is not None and now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
     results = []
     with db.transaction() as tx:
         for code in sites or repo.site_codes(tx):
             ref = repo.get_site(tx, code)
-            cutoff = tx.now - timedelta(days=ref.site.data.retention_days)
+            cutoff = (now or tx.now) - timedelta(days=ref.site.data.retention_days)
             old_comments = and_(
                 survey_t.c.site_id == ref.id,
                 survey_t.c.answered_at < cutoff,

@@ -37,11 +37,14 @@ def load(db_url: str, tmp_path: Path):
     db = Database(db_url)
     Office(db).ensure_default_sites()
 
-    def load(*rows: str) -> dict:
+    def load(*rows: str, day: date = date(2025, 7, 1)) -> dict:
+        """Import the rows; the report for Bootle on that day."""
         path = tmp_path / "history.csv"
         path.write_text(HEADER + "\n".join(rows) + "\n")
         import_visits(db, path)
-        return compute(db, ["bootle"], Period(date(2025, 7, 1), date(2025, 7, 1)))
+        return compute(db, ["bootle"], Period(day, day))
+
+    load.db = db
 
     yield load
     db.dispose()
@@ -108,3 +111,46 @@ def test_the_whole_minutes_are_not_rounded_twice(load) -> None:
     report = load(visit("C001", "09:00:00", "09:09:27.600"))
     assert report["average_wait_minutes"] == 9.5 and report["average_wait_whole_minutes"] == 9
     assert "CSA, at Bootle One Stop Shop, was 9 minutes." in statement(report, NAMES)
+
+
+def test_a_share_ending_in_5_rounds_half_up(load) -> None:
+    # 16 visits, 3 greeted within 2 minutes: 18.75% -> 18.8 (banker's rounding: 18.8 too,
+    # so also 1 of 16 called within 15: 6.25% -> 6.3, where banker's gives 6.2)
+    rows = [
+        visit(f"C{n:03d}", "09:00:00", "09:14:00" if n == 1 else "09:20:00", greeted=greeted)
+        for n, greeted in enumerate(["09:01:00"] * 3 + ["09:05:00"] * 13, start=1)
+    ]
+    report = load(*rows)
+    assert report["greet_target_met_pct"] == 18.8
+    assert report["serve_target_met_pct"] == 6.3
+
+
+def test_the_spring_clock_change_does_not_distort_a_wait(load) -> None:
+    # Sunday 30 March 2025: at 01:00 GMT the clocks go forward to 02:00 BST.
+    report = load(
+        # arrived 00:50 GMT, greeted 02:01 BST (01:01Z: 11 min), called 02:10 BST (20 min)
+        "bootle,council-tax,C001,2025-03-30T00:50:00+00:00,2025-03-30T02:01:00+01:00,"
+        "2025-03-30T02:10:00+01:00,2025-03-30T02:30:00+01:00,Desk 1,,resolved,,,,,",
+        # arrived 02:30 BST, greeted after 90 s, called 10 minutes later
+        "bootle,council-tax,C002,2025-03-30T02:30:00+01:00,2025-03-30T02:31:30+01:00,"
+        "2025-03-30T02:40:00+01:00,2025-03-30T02:50:00+01:00,Desk 1,,resolved,,,,,",
+        day=date(2025, 3, 30),
+    )
+    assert report["visits"] == 2
+    assert report["average_wait_minutes"] == 15.0  # (20 + 10) / 2, not (80 + 10) / 2
+    assert report["greet_target_met_pct"] == 50.0 and report["serve_target_met_pct"] == 50.0
+    assert report["visits_by_hour"]["00:00"] == 1 and report["visits_by_hour"]["02:00"] == 1
+    assert "01:00" not in report["visits_by_hour"]  # that hour did not happen
+    assert report["visits_by_weekday"]["Sunday"] == 2
+
+
+def test_a_visit_belongs_to_the_day_it_arrived_across_midnight(load) -> None:
+    late = (
+        "bootle,council-tax,C001,2025-07-01T23:55:00+01:00,,2025-07-02T00:07:00+01:00,"
+        "2025-07-02T00:20:00+01:00,Desk 1,,resolved,,,,,"
+    )
+    first = load(late)
+    assert first["visits"] == 1 and first["average_wait_minutes"] == 12.0
+    assert first["visits_by_hour"]["23:00"] == 1
+    second = compute(load.db, ["bootle"], Period(date(2025, 7, 2), date(2025, 7, 2)))
+    assert second["visits"] == 0

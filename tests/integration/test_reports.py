@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from shared.domain import DomainError
 from shared.office import Office
@@ -315,36 +317,55 @@ def test_workbook_and_pdf_exports(history, tmp_path: Path) -> None:
 
 
 def test_purge_removes_personal_data_but_keeps_the_figures(history) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
     from shared.reports.privacy import purge
+    from shared.store.tables import survey_t, visit_t
 
     db, url = history
-    before = compute(db, ["bootle"], Period.quarter("2025-Q3"))
-    with db.transaction() as tx:  # a visitor's needs, from the kiosk, long ago
-        from sqlalchemy import update
-
-        from shared.store.tables import visit_t
-
-        tx.conn.execute(
-            update(visit_t)
-            .where(visit_t.c.ticket == "K001")
-            .values(flags='{"interpreter": "Polski"}')
+    retention = Office(db).site("bootle").data.retention_days
+    cutoff = datetime(2025, 8, 20, 12, tzinfo=UTC)  # the clock is fixed: `retention` days on
+    now = cutoff + timedelta(days=retention)
+    with db.transaction() as tx:  # visitors' needs (from the kiosk) and a comment
+        for ticket in ("K001", "H002"):  # 15 August: before the cutoff; 10 September: after
+            tx.conn.execute(
+                update(visit_t)
+                .where(visit_t.c.ticket == ticket)
+                .values(flags='{"interpreter": "Polski"}')
+            )
+        h001 = select(visit_t.c.id).where(visit_t.c.ticket == "H001").scalar_subquery()
+        tx.conn.execute(  # answered 10 September: after the cutoff
+            update(survey_t).where(survey_t.c.visit_id == h001).values(comment="Call me back")
         )
-    dry = purge(db, ["bootle"], dry_run=True)
-    assert (dry[0].comments, dry[0].needs) == (1, 1)
-    assert compute(db, ["bootle"], Period.quarter("2025-Q3"))["survey"]["comments"]  # untouched
-    done = purge(db, ["bootle"])
-    assert (done[0].comments, done[0].needs) == (1, 1)
+    before = compute(db, ["bootle"], Period.quarter("2025-Q3"))
+    assert [c["comment"] for c in before["survey"]["comments"]] == ["Very helpful", "Call me back"]
+    dry = purge(db, ["bootle"], dry_run=True, now=now)
+    assert (dry[0].before, dry[0].comments, dry[0].needs) == ("2025-08-20", 1, 1)
+    assert compute(db, ["bootle"], Period.quarter("2025-Q3")) == before  # a dry run: untouched
+    done = purge(db, ["bootle"], now=now)
+    assert (done[0].comments, done[0].needs) == (1, 1)  # the 1 July comment, K001's needs
     after = compute(db, ["bootle"], Period.quarter("2025-Q3"))
-    assert after["survey"]["comments"] == []
+    assert [c["comment"] for c in after["survey"]["comments"]] == ["Call me back"]
+    with db.transaction(write=False) as tx:
+        flags = dict(tx.conn.execute(select(visit_t.c.ticket, visit_t.c.flags)).all())
+    assert flags["K001"] == "{}" and "Polski" in flags["H002"]
     after["survey"]["comments"] = before["survey"]["comments"]
     assert after == before  # every figure is the same
+    assert [(r.comments, r.needs) for r in purge(db, ["bootle"], now=now)] == [(0, 0)]
+    # The command counts back from the real clock (the database server's on PostgreSQL).
+    earliest = (datetime.now(UTC) - timedelta(days=retention)).date()
     again = subprocess.run(
         [ONESTOP, "purge", "--site", "bootle", "--json", "--db", url],
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert json.loads(again.stdout)["sites"][0]["comments"] == 0
+    latest = (datetime.now(UTC) - timedelta(days=retention)).date()
+    result = json.loads(again.stdout)["sites"][0]
+    assert result["before"] in (earliest.isoformat(), latest.isoformat())
+    assert result["comments"] == int(date(2025, 9, 10) < earliest)  # "Call me back"
 
 
 def test_the_audit_trail_names_who_did_what(db_url: str) -> None:
