@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 
 from shared.domain import DomainError
-from shared.reports.kpis import seconds
+from shared.reports.kpis import elapsed_ms
 from shared.store import repository as repo
 from shared.store.db import Database
 from shared.store.tables import visit_t
@@ -71,7 +71,7 @@ def advise(
         ).all()
         start, end = day - timedelta(weeks=weeks), day - timedelta(days=1)
         service = tx.conn.execute(
-            select(func.avg(seconds(tx, v.ended_at, v.serving_at) / 60.0)).where(
+            select(func.avg(elapsed_ms(tx, v.ended_at, v.serving_at) / 60_000.0)).where(
                 and_(
                     v.site_id == ref.id,
                     v.ticket_day >= start,
