@@ -233,6 +233,22 @@ class PostgresServer:
             "start",
         )
 
+    def halt(self, mode: str = "fast") -> None:
+        """Stop the server but keep its data (as a server restarted by its admin stops):
+        `fast` ends the sessions cleanly, `immediate` as a crash does."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def resume(self) -> None:
+        """Start a halted server again on the same port; returns once it accepts connections."""
+        self._pg_ctl_start()
+
+    def restart(self, mode: str = "fast", down_seconds: float = 0.0) -> None:
+        import time
+
+        self.halt(mode)
+        time.sleep(down_seconds)
+        self.resume()
+
     def stop(self) -> None:
         """Stop the server at once (its data is thrown away) and delete its folder."""
         try:

@@ -5,7 +5,13 @@
   interleave a read-then-write.
 - PostgreSQL (an office or a council): `postgresql+psycopg://...`. Lifecycle times
   come from the server's clock (`clock_timestamp()`), so PCs whose clocks drift
-  cannot corrupt a wait.
+  cannot corrupt a wait. Every libpq option in the URL's query reaches psycopg as
+  it is: `?sslmode=verify-full&sslrootcert=/path/ca.pem` for TLS (the PGSSLMODE,
+  PGSSLROOTCERT... environment variables work too). Unless the URL says otherwise,
+  a connection gives up after 3 s and notices a dead server or network within
+  seconds (TCP keepalives, tcp_user_timeout), and the pool tests each connection
+  before lending it (pre-ping), so a restarted server is reconnected to at the
+  next transaction.
 """
 
 from __future__ import annotations
@@ -80,6 +86,25 @@ def resolve_url(url: str | None = None) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+# Without these a PC waits for the operating system's TCP timeouts (minutes) when the
+# server or the network goes away, and the screen with it.
+PG_CONNECT_DEFAULTS = {
+    "connect_timeout": "3",
+    "keepalives": "1",
+    "keepalives_idle": "5",
+    "keepalives_interval": "2",
+    "keepalives_count": "2",
+    "tcp_user_timeout": "5000",
+    "application_name": "onestop",
+}
+
+
+def pg_connect_options(url: str) -> dict[str, str]:
+    """The connection defaults the URL does not set itself."""
+    given = make_url(url).query
+    return {key: value for key, value in PG_CONNECT_DEFAULTS.items() if key not in given}
+
+
 def _sqlite_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
@@ -109,7 +134,13 @@ def make_engine(url: str | None = None) -> Engine:
         if db_path and db_path != ":memory:":
             Path(db_path).parent.mkdir(parents=True, exist_ok=True)
         return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(
+        url,
+        connect_args=pg_connect_options(url),
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+    )
 
 
 @dataclass

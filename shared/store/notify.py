@@ -9,7 +9,12 @@
 `subscribe()` runs a daemon thread that calls `callback(site_code)` for each
 change (several quick changes may be folded into one call). Connection losses
 are retried every second, and the callback is called once on reconnecting, as
-changes may have been missed.
+changes may have been missed. On PostgreSQL the listening connection has the
+store's connection options (db.PG_CONNECT_DEFAULTS: a 3 s connect timeout, TCP
+keepalives) and the URL's own, TLS included; a restarted server is listened to
+again within about a second of accepting connections (tests/integration/
+test_reconnect.py measures it). A lost connection is logged once, and its
+return with how long it was away, not every retry.
 """
 
 from __future__ import annotations
@@ -17,11 +22,12 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable
 
 from sqlalchemy.engine import make_url
 
-from .db import resolve_url
+from .db import pg_connect_options, resolve_url
 from .repository import CHANNEL
 
 log = logging.getLogger(__name__)
@@ -70,14 +76,19 @@ def _postgres(url: str, wanted: set[str] | None, callback: Callable[[str], None]
 
     parsed = make_url(url)
     conninfo = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    options = pg_connect_options(url)
+    if "application_name" in options:
+        options["application_name"] = "onestop-listen"
 
     def run(stop: threading.Event, ready: threading.Event) -> None:
         first = True
+        outage = _Outage("change notification")
         while not stop.is_set():
             try:
-                with psycopg.connect(conninfo, autocommit=True, connect_timeout=3) as conn:
+                with psycopg.connect(conninfo, autocommit=True, **options) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     ready.set()
+                    outage.ended()
                     if not first:
                         _fire_all(wanted, callback)
                     first = False
@@ -86,8 +97,8 @@ def _postgres(url: str, wanted: set[str] | None, callback: Callable[[str], None]
                             if wanted is None or note.payload in wanted:
                                 _safe(callback, note.payload)
             except psycopg.Error as error:
-                log.warning("change notification lost its connection: %s", error)
                 ready.clear()
+                outage.began(error)
                 stop.wait(RETRY_SECONDS)
 
     return Subscription(run, "onestop-listen")
@@ -98,6 +109,7 @@ def _sqlite(url: str, wanted: set[str] | None, callback: Callable[[str], None]) 
 
     def run(stop: threading.Event, ready: threading.Event) -> None:
         first = True
+        outage = _Outage("change notification")
         while not stop.is_set():
             try:
                 conn = sqlite3.connect(path, timeout=5, isolation_level=None)
@@ -105,6 +117,7 @@ def _sqlite(url: str, wanted: set[str] | None, callback: Callable[[str], None]) 
                     versions = _versions(conn)
                     data_version = conn.execute("PRAGMA data_version").fetchone()[0]
                     ready.set()
+                    outage.ended()
                     if not first:
                         _fire_all(wanted, callback)
                     first = False
@@ -121,11 +134,34 @@ def _sqlite(url: str, wanted: set[str] | None, callback: Callable[[str], None]) 
                 finally:
                     conn.close()
             except sqlite3.Error as error:
-                log.warning("change notification cannot read the database: %s", error)
                 ready.clear()
+                outage.began(error)
                 stop.wait(RETRY_SECONDS)
 
     return Subscription(run, "onestop-poll")
+
+
+class _Outage:
+    """Logs a lost connection once (not every retry), and its return with its length."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.since: float | None = None
+
+    def began(self, error: Exception) -> None:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        if self.since is None:
+            self.since = time.monotonic()
+            log.warning(
+                "%s lost the database, retrying every %g s: %s", self.what, RETRY_SECONDS, reason
+            )
+        else:
+            log.debug("%s still cannot reach the database: %s", self.what, reason)
+
+    def ended(self) -> None:
+        if self.since is not None:
+            log.info("%s reconnected after %.1f s", self.what, time.monotonic() - self.since)
+            self.since = None
 
 
 def _versions(conn: sqlite3.Connection) -> dict[str, int]:
