@@ -120,7 +120,7 @@ def _scale(record: dict[str, str], name: str) -> int | None:
 
 
 def _outcome(cell: str) -> tuple[str, str]:
-    """ "avoidable: could be done online" -> ("avoidable", "could be done online")."""
+    """Split the outcome cell: "avoidable: could be done online" -> kind and detail."""
     kind, _, detail = cell.partition(":")
     wanted = kind.strip().lower().replace("-", "_").replace(" ", "_")
     if wanted and wanted not in OUTCOMES:

@@ -72,7 +72,7 @@ class Period:
 
     @property
     def quarter_name(self) -> str | None:
-        """ "2025-Q3" when the period is exactly a calendar quarter, else None."""
+        """The quarter's name ("2025-Q3") when the period is exactly one, else None."""
         number = (self.start.month - 1) // 3 + 1
         if self == Period._quarter(self.start.year, number):
             return f"{self.start.year}-Q{number}"

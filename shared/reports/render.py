@@ -277,7 +277,7 @@ def in_words(count: int) -> str:
 
 
 def long_date(day: date) -> str:
-    """ "1st July 2025" (English whatever the machine's locale)."""
+    """As in "1st July 2025" (English whatever the machine's locale)."""
     suffix = "th" if 11 <= day.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
     return f"{day.day}{suffix} {MONTHS[day.month - 1]} {day.year}"
 

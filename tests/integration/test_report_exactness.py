@@ -154,3 +154,23 @@ def test_a_visit_belongs_to_the_day_it_arrived_across_midnight(load) -> None:
     assert first["visits_by_hour"]["23:00"] == 1
     second = compute(load.db, ["bootle"], Period(date(2025, 7, 2), date(2025, 7, 2)))
     assert second["visits"] == 0
+
+
+@pytest.mark.postgres
+def test_both_databases_give_the_same_report(sqlite_url: str, pg_url: str) -> None:
+    """The same generated history (waits to the microsecond) on SQLite and PostgreSQL:
+    every figure of the report is the same, to the last decimal."""
+    import random
+
+    from tests.benchmarks.report_bench import generate
+
+    reports = []
+    for url in (sqlite_url, pg_url):
+        db = Database(url)
+        Office(db).ensure_default_sites()
+        generate(db, date(2025, 6, 1), date(2025, 9, 30), 40, random.Random(11))
+        reports.append(compute(db, None, Period.quarter("2025-Q3")))
+        db.dispose()
+    sqlite, postgres = reports
+    assert sqlite["visits"] == 40 * 66 and sqlite["p90_wait_minutes"] is not None
+    assert sqlite == postgres
