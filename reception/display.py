@@ -26,6 +26,7 @@ from shared.office import Office
 
 NAVY, WHITE, YELLOW = "#0b2545", "#ffffff", "#ffdd00"
 ARROW = "→"
+LATE_SECONDS = 60  # how late a call may be seen after a later one (PostgreSQL, see calls_since)
 HISTORY = 4  # earlier calls shown: fewer, larger tiles read from further away
 
 
@@ -42,6 +43,13 @@ class DisplayPresenter(QObject):
         self.site = office.site(site)
         self.log = log
         self.last_id = office.last_event_id(site)
+        # Calls already made when the display opened are not announced; nor is a call
+        # twice, though a late-committed one comes back in every window (see calls_since).
+        self.seen = {
+            row["event_id"]
+            for row in office.calls_since(site, 0, limit=1000, late_seconds=LATE_SECONDS)
+            if row["event_id"] <= self.last_id
+        }
         self.poll = QTimer(self, interval=2000)
         self.poll.timeout.connect(self.refresh)
         self.poll.start()
@@ -59,11 +67,18 @@ class DisplayPresenter(QObject):
             self.ticker_changed.emit("Waiting for the queue to come back online…")
 
     def _refresh(self) -> None:
-        for row in self.office.calls_since(self.site.code, self.last_id):
-            self.last_id = row["event_id"]
+        rows = self.office.calls_since(
+            self.site.code, self.last_id, limit=1000, late_seconds=LATE_SECONDS
+        )
+        for row in rows:
+            if row["event_id"] in self.seen:
+                continue
+            self.seen.add(row["event_id"])
+            self.last_id = max(self.last_id, row["event_id"])
             self.called.emit(
                 Call(row["ticket"], row["desk"], row["recall"], row["event_id"], row["at"])
             )
+        self.seen &= {row["event_id"] for row in rows}  # the others cannot come back
         self.ticker_changed.emit(self.ticker_text())
 
     def ticker_text(self) -> str:

@@ -495,25 +495,37 @@ class Office:
             ).all()
             return [repo.visit_from_row(r, ref.code) for r in rows]
 
-    def calls_since(self, site: str, after_id: int = 0, limit: int = 50) -> list[dict[str, Any]]:
+    def calls_since(
+        self, site: str, after_id: int = 0, limit: int = 50, *, late_seconds: float = 0
+    ) -> list[dict[str, Any]]:
         """Today's calls and recalls after an audit-trail id, oldest first (the display's feed).
 
         Today is the site's local day: a display opened in the morning shows no call
-        from yesterday."""
+        from yesterday. With `late_seconds`, calls made in the last that many seconds
+        come too, whatever their id: on PostgreSQL a call takes its id when it is made
+        but is seen only when its transaction commits, so of two desks calling at once
+        the one with the lower id can be seen second. The caller skips those it has."""
+        from sqlalchemy import or_
+
         with self.db.transaction(write=False) as tx:
             ref = repo.get_site(tx, site)
             day = ticket_day(tx.now, ref.site.timezone)
             midnight = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(ref.site.timezone))
+            newer = event_t.c.id > after_id
+            if late_seconds:
+                newer = or_(newer, event_t.c.at >= tx.now - timedelta(seconds=late_seconds))
             rows = tx.conn.execute(
                 select(
                     event_t.c.id, event_t.c.at, event_t.c.action, event_t.c.desk, visit_t.c.ticket
                 )
                 .join(visit_t, visit_t.c.id == event_t.c.visit_id)
                 .where(
+                    visit_t.c.site_id == ref.id,
+                    visit_t.c.ticket_day == day,  # today's visits: found by their index
                     event_t.c.site_id == ref.id,
-                    event_t.c.id > after_id,
                     event_t.c.action.in_(("called", "recalled")),
                     event_t.c.at >= midnight,
+                    newer,
                 )
                 .order_by(event_t.c.id.desc())
                 .limit(limit)
