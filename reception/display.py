@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from reception.announcements import AnnouncementQueue, Call
-from reception.signage import FitText, HistoryTile
+from reception.signage import FitText, HistoryTile, Ticker
 from shared.domain.estimate import estimate_wait_minutes
 from shared.eventlog import EventLog
 from shared.notices import Notices
@@ -141,14 +141,8 @@ class DisplayWindow(QWidget):
         self.history = [HistoryTile(name=f"history_{index}") for index in range(HISTORY)]
         self._columns = 0
         root.addWidget(self.history_row)
-        self.ticker = big("", 44, False, name="ticker")
-        self.ticker.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.ticker = Ticker(NAVY, YELLOW)
         root.addWidget(self.ticker)
-        self._ticker_text = ""
-        self._ticker_offset = 0
-        self.scroll = QTimer(self, interval=120)
-        self.scroll.timeout.connect(self._scroll)
-        self.scroll.start()
         self.sizes: dict[str, int] = {}
         self._fit_to(1920, 1080)
         self.flashes = 0
@@ -192,11 +186,7 @@ class DisplayWindow(QWidget):
         self.history_row.setFixedHeight(int(max(height, 200) * 0.34))
         for item in self.history:
             item.set_max_pixels(self.sizes["history"])
-        pad = int(base * 0.01)
-        self.ticker.setStyleSheet(
-            f"color: {NAVY}; background: {YELLOW}; font-size: {self.sizes['ticker']}px;"
-            f" padding: {pad}px {pad * 2}px; font-weight: bold;"
-        )
+        self.ticker.set_pixel_size(self.sizes["ticker"], int(base * 0.012))
 
     def _place_history(self, columns: int, spacing: int) -> None:
         """One row of tiles on a wide screen, two rows on one turned upright."""
@@ -211,8 +201,9 @@ class DisplayWindow(QWidget):
             grid.addWidget(item, index // columns, index % columns)
 
     def closeEvent(self, event: Any) -> None:
-        for timer in (self.scroll, self.flash_timer, self.presenter.poll):
+        for timer in (self.flash_timer, self.presenter.poll):
             timer.stop()
+        self.ticker.stop()
         super().closeEvent(event)
 
     def _remember(self, call: Call) -> None:
@@ -253,18 +244,7 @@ class DisplayWindow(QWidget):
             self.flash_timer.stop()
 
     def set_ticker(self, text: str) -> None:
-        if text != self._ticker_text:
-            self._ticker_text = text
-            self._ticker_offset = 0
-            self.ticker.setText(text)
-
-    def _scroll(self) -> None:
-        text = self._ticker_text
-        if len(text) <= 70:
-            return
-        spaced = text + "        "
-        self._ticker_offset = (self._ticker_offset + 1) % len(spaced)
-        self.ticker.setText(spaced[self._ticker_offset :] + spaced[: self._ticker_offset])
+        self.ticker.setText(text)
 
 
 def build_display(

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from itertools import combinations, pairwise
 from typing import Any
 
-from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtCore import QElapsedTimer, QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
@@ -197,3 +197,97 @@ class HistoryTile(QWidget):
         painter.setPen(QPen(QColor(WHITE), self.border))
         half = self.border / 2
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(half, half, -half, -half), 12, 12)
+
+
+class Ticker(QWidget):
+    """The band at the foot of the display: still when its text fits, else scrolling smoothly.
+
+    Whether it scrolls depends on the text's measured width against the band's, and
+    it moves by pixels (a steady speed, however late the timer fires), never a
+    character at a time."""
+
+    SPEED = 2.0  # letter sizes a second: about four letters a second, easy to follow
+    FRAME_MS = 20
+    GAP = "      •      "  # between the end of the text and its start coming round again
+
+    def __init__(self, foreground: str, background: str, name: str = "ticker") -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.foreground, self.background = QColor(foreground), QColor(background)
+        self.padding = 12
+        self.offset = 0.0
+        self._text = ""
+        self._font = QFont(self.font())
+        self._font.setBold(True)
+        self._timer = QTimer(self, interval=self.FRAME_MS)
+        self._timer.timeout.connect(self._step)
+        self._clock = QElapsedTimer()
+
+    def text(self) -> str:
+        return self._text
+
+    def text_font(self) -> QFont:
+        """The font the text is drawn in."""
+        return QFont(self._font)
+
+    def setText(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self.offset = 0.0
+            self._relayout()
+
+    def set_pixel_size(self, pixels: int, padding: int) -> None:
+        self._font.setPixelSize(max(MIN_PIXELS, pixels))
+        self.padding = padding
+        self.setFixedHeight(QFontMetrics(self._font).height() + 2 * padding)
+        self._relayout()
+
+    def text_width(self) -> int:
+        return QFontMetrics(self._font).horizontalAdvance(self._text)
+
+    def scrolling(self) -> bool:
+        return self._timer.isActive()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def resizeEvent(self, event: Any) -> None:
+        self._relayout()
+        super().resizeEvent(event)
+
+    def _relayout(self) -> None:
+        wide = bool(self._text) and self.text_width() > self.width() - 2 * self.padding
+        if wide and not self._timer.isActive():
+            self._clock.start()
+            self._timer.start()
+        elif not wide:
+            self._timer.stop()
+            self.offset = 0.0
+        self.update()
+
+    def _step(self) -> None:
+        seconds = self._clock.restart() / 1000
+        lap = self.text_width() + QFontMetrics(self._font).horizontalAdvance(self.GAP)
+        self.offset = (self.offset + self.SPEED * self._font.pixelSize() * seconds) % max(lap, 1)
+        self.update()
+
+    def paintEvent(self, _event: Any) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.background)
+        if not self._text:
+            return
+        area = self.rect().adjusted(self.padding, 0, -self.padding, 0)
+        painter.setClipRect(area)
+        painter.setFont(self._font)
+        painter.setPen(self.foreground)
+        metrics = QFontMetrics(self._font)
+        baseline = area.top() + (area.height() + metrics.ascent() - metrics.descent()) // 2
+        if not self.scrolling():
+            painter.drawText(area.left(), baseline, self._text)
+            return
+        lap = self.text_width() + metrics.horizontalAdvance(self.GAP)
+        x = area.left() - self.offset
+        while x < area.right():
+            painter.drawText(QPointF(x, baseline), self._text + self.GAP)
+            x += lap

@@ -304,7 +304,7 @@ def test_readable_from_ten_metres(qtbot, sqlite_url, tmp_path) -> None:
             assert capitals_cm(tile.ticket.fitted_font()) >= TEN_METRES_CM, tile.text()
         assert capitals_cm(shown[1].desk.fitted_font()) >= TEN_METRES_CM  # "Desk 2"
         assert capitals_cm(shown[0].desk.fitted_font()) >= 2.2  # "Interview" / "Room 1"
-        assert capitals_cm(window.ticker.font()) >= TEN_METRES_CM
+        assert capitals_cm(window.ticker.text_font()) >= TEN_METRES_CM
         office.recall("bootle", desk="Interview Room 1")
         qtbot.waitUntil(lambda: window.current.text() == "E001 → Interview Room 1", timeout=5000)
         assert capitals_cm(window.current.fitted_font()) >= 4.5
@@ -392,6 +392,49 @@ def test_a_sound_that_cannot_be_played_is_logged_and_the_queue_goes_on(qtbot, tm
         assert all(e["stage"] == "playback" for e in events)
     finally:
         shiboken6.delete(queue)
+
+
+def test_the_ticker_scrolls_by_pixels_only_when_its_text_is_wider_than_it(
+    qtbot, sqlite_url, tmp_path
+) -> None:
+    """It moved a character every 120 ms, and only past a fixed 70 characters: a shorter
+    text wider than the band was cut off, and the jumps were hard to read."""
+    office = Office(Database(sqlite_url))
+    office.ensure_default_sites()
+    window, _presenter, notifier = build_display(
+        office,
+        "bootle",
+        log=EventLog("display", tmp_path),
+        cache=tmp_path,
+        mode="silent",
+        full_screen=False,
+    )
+    window.resize(1920, 1080)
+    qtbot.addWidget(window)
+    window.show()
+    ticker = window.ticker
+    window.presenter.poll.stop()  # the texts here, not the presenter's
+    try:
+        window.set_ticker("Welcome. Please take a seat.")
+        assert not ticker.scrolling() and ticker.offset == 0
+        wide = "Council Tax: about 12 min   •   Housing: about 25 min"  # 52 characters
+        assert len(wide) < 70
+        window.set_ticker(wide)
+        assert ticker.text_width() > ticker.width() and ticker.scrolling()
+        offsets = []
+        for _ in range(25):
+            qtbot.wait(40)
+            offsets.append(ticker.offset)
+        steps = [b - a for a, b in pairwise(offsets) if b >= a]
+        letter = QFontMetrics(ticker.text_font()).horizontalAdvance("M")
+        assert sum(steps) > 0 and max(steps) < letter  # smooth: never a letter at a time
+        assert len(set(offsets)) > 15  # and moving all the time
+        window.resize(3840, 1080)  # the same text on a band wide enough for it
+        qtbot.waitUntil(lambda: not ticker.scrolling(), timeout=2000)
+        assert ticker.offset == 0
+    finally:
+        notifier.close()
+        office.db.dispose()
 
 
 @pytest.mark.postgres
