@@ -1010,6 +1010,14 @@ def run(args: argparse.Namespace) -> int:
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
         return fail(f"cannot use the database: {reason}", EXIT_SYSTEM)
     except SQLAlchemyError as error:
+        orig = getattr(error, "orig", None)
+        if getattr(orig, "sqlstate", None) == "42501":  # a login without the privilege
+            reason = str(orig).strip().splitlines()[0]
+            return fail(
+                f"this database login may not do that ({reason}): "
+                "docs/deploy.md says which login each PC uses",
+                EXIT_USER,
+            )
         return fail(f"database error: {str(error).splitlines()[0]}", EXIT_SYSTEM)
     except KeyboardInterrupt:
         return 130

@@ -24,6 +24,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from sqlalchemy.engine import make_url
 
@@ -74,18 +75,14 @@ def subscribe(
 def _postgres(url: str, wanted: set[str] | None, callback: Callable[[str], None]) -> Subscription:
     import psycopg
 
-    parsed = make_url(url)
-    conninfo = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
-    options = pg_connect_options(url)
-    if "application_name" in options:
-        options["application_name"] = "onestop-listen"
+    conninfo = _conninfo(url)
 
     def run(stop: threading.Event, ready: threading.Event) -> None:
         first = True
         outage = _Outage("change notification")
         while not stop.is_set():
             try:
-                with psycopg.connect(conninfo, autocommit=True, **options) as conn:
+                with psycopg.connect(conninfo, autocommit=True) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     ready.set()
                     outage.ended()
@@ -102,6 +99,21 @@ def _postgres(url: str, wanted: set[str] | None, callback: Callable[[str], None]
                 stop.wait(RETRY_SECONDS)
 
     return Subscription(run, "onestop-listen")
+
+
+def _conninfo(url: str) -> str:
+    """The URL as libpq keywords, as the store's engine hands it over: host, port, user,
+    password (whatever it holds: spaces, quotes), database, and every option of the
+    query (sslmode, sslrootcert...), with the store's connection defaults."""
+    from psycopg.conninfo import make_conninfo
+
+    parsed = make_url(url)
+    params: dict[str, Any] = parsed.translate_connect_args(username="user", database="dbname")
+    for key, value in parsed.query.items():
+        params[key] = value if isinstance(value, str) else value[-1]
+    for key, value in pg_connect_options(url).items():
+        params[key] = "onestop-listen" if key == "application_name" else value
+    return make_conninfo("", **params)
 
 
 def _sqlite(url: str, wanted: set[str] | None, callback: Callable[[str], None]) -> Subscription:
