@@ -11,11 +11,13 @@ the staff added by a supervisor.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -31,7 +33,7 @@ from shared.reports.privacy import purge
 from shared.staff import Staff
 from shared.store import Database
 from tests.integration.pg_deploy import ROOT, Deployment, new_deployment
-from tests.pg import PostgresServer
+from tests.pg import PostgresServer, find_bindir
 
 pytestmark = pytest.mark.postgres
 
@@ -616,3 +618,56 @@ def test_a_database_first_migrated_as_the_superuser_is_taken_over(
             staff.close()
     finally:
         pilot.drop()
+
+
+def test_a_nightly_backup_restores_onto_a_new_database_with_the_same_roles(
+    deployment, login, tmp_path
+) -> None:
+    """backup.sh, then the restore docs/deploy.md gives: setup.sh makes the empty
+    database, pg_restore fills it as the owner, setup.sh again grants."""
+    staff = login("staff")
+    ticket = staff.office.checkin("bootle", "housing-benefit").ticket
+    server = deployment.server
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("ONESTOP_", "PG"))},
+        "PGHOST": server.host,
+        "PGPORT": str(server.port),
+        "PGUSER": server.superuser,
+        "PG_DUMP": str(find_bindir() / "pg_dump"),
+        "ONESTOP_DB_NAME": deployment.database,
+    }
+    made = subprocess.run(
+        ["bash", str(ROOT / "installer/postgres/backup.sh"), str(tmp_path / "backups")],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    dump = Path(made.stdout.strip())
+    assert dump.is_file() and oct(dump.stat().st_mode & 0o777) == "0o600"
+    assert not list(dump.parent.glob("*.partial"))
+
+    restored = Deployment(
+        server, f"{deployment.database}_restored", deployment.prefix, dict(deployment.passwords)
+    )
+    try:
+        restored.run_setup(passwords={})  # the roles exist: they keep their passwords
+        loaded = subprocess.run(
+            [str(find_bindir() / "pg_restore"), "--no-owner", "--no-privileges", "--clean",
+             "--if-exists", f"--role={restored.role('owner')}", "--exit-on-error",
+             "-d", server.conninfo(restored.database), str(dump)],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert loaded.returncode == 0, loaded.stderr
+        restored.run_setup(passwords={})
+        again = As(restored, "staff")
+        try:
+            assert again.office.greet("bootle", ticket).greeted_at is not None
+        finally:
+            again.close()
+        kiosk = As(restored, "kiosk")
+        try:
+            refused(lambda: kiosk.sql("SELECT pin_hash FROM staff"))
+            refused(lambda: kiosk.notices.raise_alert("bootle", "safety", "kiosk", "x"))
+        finally:
+            kiosk.close()
+    finally:
+        server.drop_database(restored.database)
