@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import secrets
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from shared.domain.tickets import format_ticket, normalise_ticket, ticket_day
 from shared.store import repository as repo
 from shared.store.db import Database, Tx
 from shared.store.tables import appointment_t, counter_t, event_t, site_t, visit_t
+from shared.waits import WaitPredictor, told_minutes
 
 SITE_LOCK = 0x0E5710  # PostgreSQL advisory lock id for loading site configurations
 REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and typed
@@ -115,6 +116,7 @@ class Office:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.waits = WaitPredictor(db)
 
     # -- sites ---------------------------------------------------------------------
 
@@ -222,7 +224,7 @@ class Office:
                     .values(status="arrived", visit_id=visit.id)
                 )
             desks = sum(1 for d in ref.site.desks if d.serves(chosen.code))
-            return CheckinResult(
+            result = CheckinResult(
                 visit_id=visit.id or 0,
                 ticket=ticket,
                 service=chosen.code,
@@ -234,6 +236,12 @@ class Office:
                 arrived_at=visit.arrived_at.isoformat(),
                 appointment_at=appointment_at.isoformat() if appointment_at else None,
             )
+        # The wait the visitor is told: predicted from the queue just committed (a read,
+        # outside the check-in's write transaction); the simple estimate if it cannot be.
+        predicted = self.waits.for_visit(result.site, result.visit_id)
+        if predicted is not None:
+            result = replace(result, estimated_wait_minutes=told_minutes(predicted))
+        return result
 
     def _next_sequence(self, tx: Tx, site_id: int, day: date, letter: str) -> int:
         """Atomically take the next number for a letter today (row-locked upsert)."""

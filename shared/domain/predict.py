@@ -37,6 +37,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 HORIZON_MINUTES = 8 * 60.0  # nobody is told they will wait longer than a day
+MAX_OVERTAKERS = 60  # later arrivals played per service (hours of a busy priority line)
 
 
 @dataclass(frozen=True, order=True)
@@ -73,6 +74,7 @@ class Snapshot:
     later: tuple[Waiter, ...] = ()  # booked appointments that will be called first
     overtaking: Mapping[str, float] = field(default_factory=dict)  # per minute, per service
     overtaking_class: float = 1.0  # the rank class they join (priority, in the default order)
+    beyond: int = 0  # more visitors ahead than listed in `ahead` (a very long queue)
     spread: float = 0.8  # coefficient of variation of service times
 
 
@@ -88,9 +90,14 @@ def predict_wait(snapshot: Snapshot, runs: int = 41, seed: int = 0) -> float:
         [w for w in snapshot.later if w.service in served] + list(_overtakers(snapshot, served)),
         key=lambda w: w.arrives_in,
     )
-    return statistics.median(
+    if len(present) > 20:  # a long line: its wait varies less, fewer runs tell it as well
+        runs = min(runs, 21 if len(present) <= 60 else 11)
+    wait = statistics.median(
         _play(snapshot, desks, present, future, seed * 1_000_003 + run) for run in range(runs)
     )
+    if snapshot.beyond:  # the unlisted rest of a very long line, at the pace of the listed
+        wait *= (len(present) + 1 + snapshot.beyond) / (len(present) + 1)
+    return min(wait, HORIZON_MINUTES)
 
 
 def _overtakers(snapshot: Snapshot, served: set[str]) -> Iterable[Waiter]:
@@ -101,7 +108,7 @@ def _overtakers(snapshot: Snapshot, served: set[str]) -> Iterable[Waiter]:
             continue
         step = 1.0 / rate
         moment, index = step / 2, 0
-        while moment < HORIZON_MINUTES and index < 500:
+        while moment < HORIZON_MINUTES and index < MAX_OVERTAKERS:
             yield Waiter((snapshot.overtaking_class, moment, 1e9 + index), service, moment)
             moment += step
             index += 1
@@ -134,11 +141,13 @@ def _play(
             return -mean * math.log(1 - draw(index))
         return math.exp(math.log(mean) - sigma**2 / 2 + sigma * _NORMAL.inv_cdf(draw(index)))
 
-    # Waiting now, per service, in calling order; the future joins them as it arrives.
-    queues: dict[str, list[Waiter]] = {}
+    # Waiting now, per service, in calling order, as (rank, desk kept for) tuples that
+    # compare fast; the future joins them as it arrives.
+    queues: dict[str, list[tuple[tuple[float, float, float], str | None]]] = {}
     for waiter in present:
-        queues.setdefault(waiter.service, []).append(waiter)
-    arrivals = list(future)
+        queues.setdefault(waiter.service, []).append((waiter.rank, waiter.desk))
+    arrivals = [(w.arrives_in, w.service, w.rank, w.desk) for w in future]
+    arrived = 0
     free: list[tuple[float, int]] = []
     for index, desk in enumerate(desks):
         start = desk.free_in
@@ -150,25 +159,28 @@ def _play(
         moment, index = heapq.heappop(free)
         if moment >= HORIZON_MINUTES:
             return HORIZON_MINUTES
-        while arrivals and arrivals[0].arrives_in <= moment:
-            waiter = arrivals.pop(0)
-            bisect.insort(queues.setdefault(waiter.service, []), waiter)
+        while arrived < len(arrivals) and arrivals[arrived][0] <= moment:
+            _at, service, rank, kept = arrivals[arrived]
+            bisect.insort(queues.setdefault(service, []), (rank, kept))
+            arrived += 1
         desk = desks[index]
-        chosen: Waiter | None = None
+        chosen: tuple[tuple[float, float, float], str | None] | None = None
+        chosen_service = ""
         for service in desk.services:
-            line = queues.get(service)
-            head = next((w for w in line or () if w.desk in (None, desk.name)), None)
-            if head is not None and (chosen is None or head < chosen):
-                chosen = head
+            for item in queues.get(service, ()):
+                if item[1] is None or item[1] == desk.name:
+                    if chosen is None or item[0] < chosen[0]:
+                        chosen, chosen_service = item, service
+                    break
         if chosen is None:
             if snapshot.service in desk.services:
                 return moment  # nobody is ahead for this desk: it calls this visitor
-            later = [w.arrives_in for w in arrivals if w.service in desk.services]
+            later = [a[0] for a in arrivals[arrived:] if a[1] in desk.services]
             if later:  # a desk for other services waits for its next visitor
                 heapq.heappush(free, (max(later[0], moment), index))
             continue
-        queues[chosen.service].remove(chosen)
-        heapq.heappush(free, (moment + service_time(index, chosen.service), index))
+        queues[chosen_service].remove(chosen)
+        heapq.heappush(free, (moment + service_time(index, chosen_service), index))
     return HORIZON_MINUTES
 
 
