@@ -134,7 +134,6 @@ class DisplayWindow(QWidget):
         self.heading = big("Now calling", 48, False)
         root.addWidget(self.heading)
         self.current = FitText(max_lines=3, name="current")
-        self.current.padding = 8
         root.addWidget(self.current, 1)
         self.history_row = QWidget()
         QGridLayout(self.history_row).setContentsMargins(0, 0, 0, 0)
@@ -181,6 +180,7 @@ class DisplayWindow(QWidget):
             "ticker": int(base * 0.082),
         }
         self.heading.setStyleSheet(f"color: {WHITE}; font-size: {self.sizes['heading']}px;")
+        self.current.set_padding(int(base * 0.03))  # the flash's white panel has a margin
         self.current.set_max_pixels(self.sizes["current"])
         self._place_history(HISTORY if width >= height else 2, int(base * 0.02))
         self.history_row.setFixedHeight(int(max(height, 200) * 0.34))

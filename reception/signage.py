@@ -88,6 +88,12 @@ class FitText(QWidget):
             self._fit()
             self.update()
 
+    def set_padding(self, pixels: int) -> None:
+        if pixels != self.padding:
+            self.padding = pixels
+            self._fit()
+            self.update()
+
     def set_colours(self, foreground: str, background: str | None = None) -> None:
         self.foreground = QColor(foreground)
         self.background = QColor(background or Qt.GlobalColor.transparent)
