@@ -24,7 +24,6 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from sqlalchemy.engine import make_url
 
@@ -102,15 +101,14 @@ def _postgres(url: str, wanted: set[str] | None, callback: Callable[[str], None]
 
 
 def _conninfo(url: str) -> str:
-    """The URL as libpq keywords, as the store's engine hands it over: host, port, user,
-    password (whatever it holds: spaces, quotes), database, and every option of the
-    query (sslmode, sslrootcert...), with the store's connection defaults."""
+    """The URL as libpq keywords, exactly as the store's engine hands it to psycopg: the
+    password whatever it holds (spaces, quotes), every option of the query (sslmode,
+    sslrootcert...), several hosts (?host=db1:5432&host=db2:5432), and the store's
+    connection defaults."""
     from psycopg.conninfo import make_conninfo
+    from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 
-    parsed = make_url(url)
-    params: dict[str, Any] = parsed.translate_connect_args(username="user", database="dbname")
-    for key, value in parsed.query.items():
-        params[key] = value if isinstance(value, str) else value[-1]
+    _args, params = PGDialect_psycopg().create_connect_args(make_url(url))
     for key, value in pg_connect_options(url).items():
         params[key] = "onestop-listen" if key == "application_name" else value
     return make_conninfo("", **params)

@@ -242,6 +242,28 @@ def test_the_listener_takes_any_password_the_store_takes(url: str) -> None:
         assert subscription.ready.wait(10)
 
 
+def test_a_url_listing_a_standby_after_the_server_reaches_whichever_answers(
+    server: PostgresServer, url: str
+) -> None:
+    """docs/deploy.md: ?host=db1:5432&host=db2:5432&target_session_attrs=read-write. The
+    first host here is down (nothing listens on its port): the store and the listener
+    both go on to the next."""
+    from tests.pg import free_port
+
+    database = url.rsplit("/", 1)[1]
+    hosts = f"host=127.0.0.1:{free_port()}&host=127.0.0.1:{server.port}"
+    both = f"postgresql+psycopg://{server.superuser}@/{database}?{hosts}"
+    db = Database(both + "&target_session_attrs=read-write")
+    Office(db).checkin("bootle", "council-tax")
+    heard = threading.Event()
+    with subscribe(db.url, ["bootle"], lambda _site: heard.set()) as subscription:
+        assert subscription.ready.wait(10)
+        heard.clear()
+        Office(db).checkin("bootle", "council-tax")
+        assert heard.wait(TARGET_SECONDS)
+    db.dispose()
+
+
 def _application_names(url: str) -> set[str]:
     conninfo = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(conninfo) as conn:
