@@ -224,7 +224,19 @@ def build_parser() -> Parser:
     verbs.add_parser("desk", help="a CSA's desk console: onestop desk --help")
     verbs.add_parser("reception", help="the reception console: onestop reception --help")
 
-    report = verbs.add_parser("report", help="the charter figures for a period", parents=[common])
+    report = verbs.add_parser(
+        "report",
+        help="the charter figures for a period (or how good the told waits were)",
+        parents=[common],
+    )
+    report.add_argument(
+        "what",
+        nargs="?",
+        choices=["charter", "prediction"],
+        default="charter",
+        help="charter: the figures the council publishes (default); prediction: the waits "
+        "visitors were told against the waits that followed",
+    )
     which = report.add_mutually_exclusive_group(required=True)
     which.add_argument("--site")
     which.add_argument("--all-sites", action="store_true")
@@ -744,6 +756,9 @@ def cmd_report(args: argparse.Namespace) -> None:
             raise DomainError("--from needs --to")
         period = Period(args.start, args.end)
     office = _office(args)
+    if args.what == "prediction":
+        _report_prediction(args, office, period)
+        return
     report = compute(office.db, None if args.all_sites else [args.site], period)
     chosen = args.format or ("json" if getattr(args, "json", False) else "text")
     names = site_names(office.db)
@@ -769,6 +784,46 @@ def cmd_report(args: argparse.Namespace) -> None:
     if args.out:
         try:
             Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise DomainError(f"cannot write {args.out}: {error.strerror}") from None
+        print(f"wrote {args.out}")
+    else:
+        print(text)
+
+
+def _report_prediction(args: argparse.Namespace, office: Any, period: Any) -> None:
+    from shared.domain import DomainError
+    from shared.planning.accuracy import measure
+
+    chosen = args.format or ("json" if getattr(args, "json", False) else "text")
+    if chosen not in ("text", "json"):
+        raise DomainError("the prediction report comes as text or json")
+    figures = measure(office.db, None if args.all_sites else [args.site], period.start, period.end)
+    if chosen == "json":
+        text = json.dumps(figures, indent=2)
+    else:
+        lines = [
+            f"Waits told and waits that followed, {figures['from']} to {figures['to']} "
+            f"({', '.join(figures['sites'])}): {figures['visitors']} visitors called",
+        ]
+        names = {
+            "predictor": "the wait predictor",
+            "queue_length": "queue length x mean time / desks open",
+            "last_called": "the last called visitor's wait",
+        }
+        for part, title in ((figures, "all day"), (figures["12_14"], "12:00-14:00")):
+            lines.append(f"  {title}:")
+            for key, name in names.items():
+                lines.append(
+                    f"    {name:40} mean error {part['mean_absolute_error_minutes'][key]:6.2f} min"
+                    f"   within 5 min {part['within_5_minutes_pct'][key]:5.1f}%"
+                )
+        text = "\n".join(lines)
+    if args.out:
+        from pathlib import Path
+
+        try:
+            Path(args.out).write_text(text + "\n", encoding="utf-8")
         except OSError as error:
             raise DomainError(f"cannot write {args.out}: {error.strerror}") from None
         print(f"wrote {args.out}")

@@ -45,8 +45,9 @@ class Learned:
         zone = ZoneInfo(site.timezone)
         for visit in visits:
             hour = visit.arrived_at.astimezone(zone).hour
-            if visit.serving_at is not None and visit.ended_at is not None:
-                minutes = (visit.ended_at - visit.serving_at).total_seconds() / 60
+            started = visit.serving_at or _first_call(visit)  # imported history: from the call
+            if started is not None and visit.ended_at is not None and visit.outcome is not None:
+                minutes = (visit.ended_at - started).total_seconds() / 60
                 self.durations[(visit.service, hour)].append(minutes)
             if visit_class(visit, site.prioritised_services) == "priority":
                 self.priority_arrivals[(visit.service, hour)] += 1
