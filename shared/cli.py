@@ -252,10 +252,19 @@ def build_parser() -> Parser:
 
     simulate = verbs.add_parser(
         "simulate",
-        help="simulate a day (M/M/c: Poisson arrivals, exponential service)",
+        help="simulate a day: a site's own (--site), or the plain M/M/c queue",
+        description="With --site alone: a day at the site, its services, desks, queue "
+        "policy, breaks and booked appointments, walk-ins from the last weeks' history. "
+        "With --arrivals-per-hour, --mean-service-minutes or --desks: the plain M/M/c "
+        "queue (Poisson arrivals, exponential service), beside the Erlang C formula.",
         parents=[common],
     )
-    simulate.add_argument("--site", help="take desks, service time and targets from this site")
+    simulate.add_argument("--site", help="the site to simulate (or to take desks and targets from)")
+    simulate.add_argument("--date", type=_date, default=None, help="YYYY-MM-DD (default tomorrow)")
+    simulate.add_argument("--weeks", type=int, default=6, help="weeks of history to plan from")
+    simulate.add_argument("--visitors", type=float, default=None, help="walk-ins in the day")
+    simulate.add_argument("--no-breaks", action="store_true", help="desks take no lunch breaks")
+    simulate.add_argument("--days", type=int, default=20, help="days simulated and averaged")
     simulate.add_argument("--arrivals-per-hour", type=float, default=None)
     simulate.add_argument("--mean-service-minutes", type=float, default=None)
     simulate.add_argument("--desks", type=int, default=None)
@@ -836,6 +845,11 @@ def cmd_simulate(args: argparse.Namespace) -> None:
     from shared.planning.erlang import ErlangC
     from shared.planning.simulate import simulate_mmc
 
+    plain = (args.arrivals_per_hour, args.mean_service_minutes, args.desks)
+    if args.site and all(value is None for value in plain):
+        _simulate_site(args)
+        return
+
     serve, desks, service = 15, args.desks, args.mean_service_minutes
     if args.site:
         site = _office(args).site(args.site)
@@ -888,6 +902,59 @@ def cmd_simulate(args: argparse.Namespace) -> None:
         )
     lines.append(f"queue by half hour (peak {peak}): {chart}")
     _emit(args, data, "\n".join(lines))
+
+
+def _simulate_site(args: argparse.Namespace) -> None:
+    from datetime import timedelta
+
+    from shared.domain import DomainError
+    from shared.planning.dayplan import chart, figures, plan_day
+    from shared.planning.daysim import simulate_day
+
+    if args.days < 1 or args.days > 500:
+        raise DomainError("--days is between 1 and 500")
+    if args.weeks < 1:
+        raise DomainError("look back at least one week")
+    if args.visitors is not None and args.visitors < 0:
+        raise DomainError("--visitors cannot be negative")
+    office = _office(args)
+    day = args.date or (_today(office, args.site) + timedelta(days=1))
+    site, planned = plan_day(
+        office.db,
+        args.site,
+        day,
+        weeks=args.weeks,
+        visitors=args.visitors,
+        breaks=not args.no_breaks,
+        seed=args.seed,
+    )
+    days = [simulate_day(site, day, planned.plan, seed=args.seed + k) for k in range(args.days)]
+    data = {"site": site.code, "date": day.isoformat(), "planned_from": planned.source}
+    data |= figures(site, days)
+    targets = site.targets
+
+    def shown(value: object, unit: str = "") -> str:
+        return "-" if value is None else f"{value}{unit}"
+
+    lines = [
+        f"{site.name}, {day:%A} {day.day} {day:%B %Y}: {data['days']} simulated days, "
+        f"{data['visitors']} visitors a day ({planned.source})",
+        f"  greeted within {targets.greet_minutes} min  {shown(data['greet_target_met_pct'], '%')}",
+        f"  called within {targets.serve_minutes} min  {shown(data['serve_target_met_pct'], '%')}",
+        f"  average wait                 {shown(data['average_wait_minutes'], ' min')}"
+        f"   (90% within {shown(data['p90_wait_minutes'], ' min')})",
+        f"  average wait 12:00-14:00     {shown(data['average_wait_minutes_12_14'], ' min')}",
+        f"  appointments on time         {shown(data['appointments_on_time_pct'], '%')}",
+        f"  queue by half hour: {chart(data['queue_by_half_hour'])}",
+    ]
+    _emit(args, data, "\n".join(lines))
+
+
+def _today(office: Any, site: str) -> Any:
+    from shared.domain.tickets import ticket_day
+
+    with office.db.transaction(write=False) as tx:
+        return ticket_day(tx.now, office.site(site).timezone)
 
 
 def cmd_staffing(args: argparse.Namespace) -> None:
