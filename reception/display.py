@@ -19,10 +19,10 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from reception.announcements import AnnouncementQueue, Call
 from reception.signage import FitText, HistoryTile, Ticker
-from shared.domain.estimate import estimate_wait_minutes
 from shared.eventlog import EventLog
 from shared.notices import Notices
 from shared.office import Office
+from shared.waits import told_minutes
 
 NAVY, WHITE, YELLOW = "#0b2545", "#ffffff", "#ffdd00"
 ARROW = "→"
@@ -88,13 +88,13 @@ class DisplayPresenter(QObject):
         if notice.delay_reason:
             minutes = f" (about {notice.delay_minutes} min)" if notice.delay_minutes else ""
             parts.append(f"We are busier than usual: {notice.delay_reason}{minutes}")
+        # The wait a visitor arriving now would be told, for each service someone waits for.
+        busy = {w.service for w in waiting}
+        predicted = self.office.waits.for_new_walk_in(self.site.code, busy) if busy else {}
         for service in self.site.services:
-            count = sum(1 for w in waiting if w.service == service.code)
-            if not count:
-                continue
-            desks = sum(1 for d in self.site.desks if d.serves(service.code))
-            minutes = estimate_wait_minutes(count, desks, service.mean_service_minutes)
-            parts.append(f"{service.name}: about {minutes} min")
+            minutes = predicted.get(service.code)
+            if service.code in busy and minutes is not None:
+                parts.append(f"{service.name}: about {told_minutes(minutes)} min")
         return "   •   ".join(parts) or "Welcome. Please take a seat: we will call your number."
 
 

@@ -20,6 +20,7 @@ from shared.domain import DomainError, Site
 from shared.domain.estimate import estimate_wait_minutes
 from shared.notices import Notice
 from shared.office import CheckinResult, Office
+from shared.waits import told_minutes
 
 
 def build_ticket(
@@ -84,6 +85,9 @@ def ticket_for_reprint(
     estimate = estimate_wait_minutes(
         ahead if visit.waiting else 0, desks, chosen.service(visit.service).mean_service_minutes
     )
+    predicted = office.waits.for_visit(site, visit.id or 0) if visit.waiting else None
+    if predicted is not None:  # the wait as it stands now, as a new ticket would tell it
+        estimate = told_minutes(predicted)
     return build_ticket(
         chosen,
         ticket=visit.ticket,

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -71,13 +72,19 @@ class WaitPredictor:
             )
         return _finite(predict_wait(snapshot))
 
-    def for_new_walk_in(self, site: str) -> dict[str, float | None]:
-        """For each service, the wait a walk-in arriving now would be told."""
+    def for_new_walk_in(
+        self, site: str, services: Iterable[str] | None = None
+    ) -> dict[str, float | None]:
+        """For each service (or those named), the wait a walk-in arriving now would be
+        told; None where no desk at work deals with it."""
         answers: dict[str, float | None] = {}
+        wanted = None if services is None else set(services)
         with self.db.transaction(write=False) as tx:
             ref = repo.get_site(tx, site)
             walk_in = policy_for(ref.site).class_number("walk_in")
             for service in ref.site.services:
+                if wanted is not None and service.code not in wanted:
+                    continue
                 klass = (
                     policy_for(ref.site).class_number("priority")
                     if service.prioritised

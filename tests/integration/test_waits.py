@@ -90,3 +90,21 @@ def test_an_appointment_due_soon_goes_first(office: Office) -> None:
     office.waits.forget()
     booked = office.waits.for_new_walk_in("bootle")["housing-benefit"]
     assert booked > plain
+
+
+def test_the_display_ticker_tells_the_predicted_waits(office: Office, qapp, tmp_path) -> None:
+    from reception.display import DisplayPresenter
+    from shared.eventlog import EventLog
+    from shared.waits import told_minutes
+
+    sign_in(office, "Desk 1")
+    for _ in range(4):
+        office.checkin("bootle", "council-tax")
+    presenter = DisplayPresenter(office, "bootle", EventLog("display", tmp_path))
+    try:
+        expected = told_minutes(office.waits.for_new_walk_in("bootle")["council-tax"])
+        assert expected > 0
+        assert f"Council Tax: about {expected} min" in presenter.ticker_text()
+        assert "Parking" not in presenter.ticker_text()  # nobody waits for it
+    finally:
+        presenter.poll.stop()
