@@ -7,9 +7,10 @@
   and reads the versions only then.
 
 `subscribe()` runs a daemon thread that calls `callback(site_code)` for each
-change (several quick changes may be folded into one call). Connection losses
-are retried every second, and the callback is called once on reconnecting, as
-changes may have been missed. On PostgreSQL the listening connection has the
+change (several quick changes may be folded into one call). A lost connection
+is tried again after 0.25 s, 0.5 s, then every second (a restarted server is
+usually back within the first), and the callback is called once on reconnecting,
+as changes may have been missed. On PostgreSQL the listening connection has the
 store's connection options (db.PG_CONNECT_DEFAULTS: a 3 s connect timeout, TCP
 keepalives) and the URL's own, TLS included; a restarted server is listened to
 again within about a second of accepting connections (tests/integration/
@@ -33,7 +34,8 @@ from .repository import CHANNEL
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.05
-RETRY_SECONDS = 1.0
+RETRY_SECONDS = 1.0  # between attempts while the database stays away
+FIRST_RETRY_SECONDS = 0.25  # the first attempt after a loss; doubled up to RETRY_SECONDS
 
 
 class Subscription:
@@ -95,7 +97,7 @@ def _postgres(url: str, wanted: set[str] | None, callback: Callable[[str], None]
             except psycopg.Error as error:
                 ready.clear()
                 outage.began(error)
-                stop.wait(RETRY_SECONDS)
+                stop.wait(outage.next_delay())
 
     return Subscription(run, "onestop-listen")
 
@@ -146,7 +148,7 @@ def _sqlite(url: str, wanted: set[str] | None, callback: Callable[[str], None]) 
             except sqlite3.Error as error:
                 ready.clear()
                 outage.began(error)
-                stop.wait(RETRY_SECONDS)
+                stop.wait(outage.next_delay())
 
     return Subscription(run, "onestop-poll")
 
@@ -157,13 +159,22 @@ class _Outage:
     def __init__(self, what: str) -> None:
         self.what = what
         self.since: float | None = None
+        self.delay = FIRST_RETRY_SECONDS
+
+    def next_delay(self) -> float:
+        """How long to wait before the next attempt: short at first, then every second."""
+        delay, self.delay = self.delay, min(self.delay * 2, RETRY_SECONDS)
+        return delay
 
     def began(self, error: Exception) -> None:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         if self.since is None:
             self.since = time.monotonic()
             log.warning(
-                "%s lost the database, retrying every %g s: %s", self.what, RETRY_SECONDS, reason
+                "%s lost the database, trying again every %g s: %s",
+                self.what,
+                RETRY_SECONDS,
+                reason,
             )
         else:
             log.debug("%s still cannot reach the database: %s", self.what, reason)
@@ -172,6 +183,7 @@ class _Outage:
         if self.since is not None:
             log.info("%s reconnected after %.1f s", self.what, time.monotonic() - self.since)
             self.since = None
+        self.delay = FIRST_RETRY_SECONDS
 
 
 def _versions(conn: sqlite3.Connection) -> dict[str, int]:

@@ -128,6 +128,7 @@ def test_the_display_and_the_reception_console_come_back_by_themselves(
 
     desk = Office(Database(url))  # another PC
     ticket = desk.checkin("bootle", "council-tax").ticket
+    qtbot.wait(500)  # the screens take that change now, not after the restart
     server.halt("fast")
     presenter.refresh()
     reception.refresh()

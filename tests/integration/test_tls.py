@@ -16,6 +16,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -208,3 +209,25 @@ def test_a_mistyped_sslmode_is_a_clear_message(council: Deployment) -> None:
     result = onestop_queue(council.url("staff", query="sslmode=verify_full"))
     assert result.returncode == 1
     assert "sslmode" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_password_may_live_in_a_pgpass_file_instead_of_the_url(
+    council: Deployment, tmp_path
+) -> None:
+    """docs/deploy.md: ONESTOP_DB without the password, and the password in the PC's
+    pgpass file (':' and '\\' in it written as '\\:' and '\\\\')."""
+    secret = council.passwords["staff"].replace("\\", "\\\\").replace(":", "\\:")
+    pgpass = tmp_path / "pgpass.conf"
+    pgpass.write_text(
+        f"{council.server.host}:{council.server.port}:{council.database}:"
+        f"{council.role('staff')}:{secret}\n"
+    )
+    pgpass.chmod(0o600)
+    no_password = council.url("staff").replace(
+        f":{quote(council.passwords['staff'], safe='')}@", "@"
+    )
+    assert council.role("staff") + "@" in no_password
+    result = onestop_queue(no_password, PGPASSFILE=str(pgpass))
+    assert result.returncode == 0, result.stderr
+    refused = onestop_queue(no_password, PGPASSFILE=str(tmp_path / "none"))
+    assert refused.returncode == 1 and "password" in refused.stderr
