@@ -3,12 +3,15 @@
 The figures are counted by the database on a worker of the window's own pool (a
 quarter over years of history takes up to a second or two on a busy network), and
 come back through the `computed` / `failed` signals; the window stays responsive.
+Then, on the same worker, the slower part: the waits told to visitors replayed
+over the period against the naive estimates, and the staffing advice for each
+site's next opening day (`planned`), shown on their own tab and beside the figures.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCharts import (
@@ -41,6 +44,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from shared.domain import DomainError
+from shared.office import Office
+from shared.planning.accuracy import measure
+from shared.planning.staffing import advise
 from shared.qt.jobs import tell
 from shared.reports.kpis import Period, compute, site_names
 from shared.reports.render import HEADLINES, SURVEY, SURVEY_SHORT, show, tick_step
@@ -87,6 +93,7 @@ class _ReportJob(QRunnable):
     def __init__(self, window: ReportsWindow, sites: list[str] | None, period: Period) -> None:
         super().__init__()
         self.window = window
+        self.today = window.today
         self.db = window.db
         self.sites = sites
         self.period = period
@@ -96,26 +103,52 @@ class _ReportJob(QRunnable):
             report = compute(self.db, self.sites, self.period)
         except DomainError as error:
             tell(self.window, "failed", str(error))
+            return
         except SQLAlchemyError as error:  # the database gone away: say so, keep the window
             tell(self.window, "failed", f"the report could not be counted: {error}")
-        else:
-            tell(self.window, "computed", report)
+            return
+        tell(self.window, "computed", report)
+        # Then the slower part: the waits told replayed over the period, and staffing.
+        try:
+            told = measure(self.db, self.sites, self.period.start, self.period.end)
+            staffing = [
+                advise(self.db, code, next_open_day(self.window.sites_config[code], self.today))
+                for code in (self.sites or report["sites"])
+            ]
+        except (DomainError, SQLAlchemyError) as error:
+            tell(self.window, "failed", f"the waits told could not be measured: {error}")
+            return
+        tell(self.window, "planned", {"told": told, "staffing": staffing})
+
+
+def next_open_day(site: Any, today: date) -> date:
+    """The next day the site opens after `today` (tomorrow, or Monday after a Friday)."""
+    for ahead in range(1, 8):
+        day = today + timedelta(days=ahead)
+        if site.opening_hours.days.get(day.weekday()) or not site.opening_hours.days:
+            return day
+    return today + timedelta(days=1)
 
 
 class ReportsWindow(QWidget):
     computed = Signal(object)  # the report (a dict), from the worker
+    planned = Signal(object)  # then the waits told and the staffing advice
     failed = Signal(str)
 
     def __init__(self, db: Any, sites: list[str], *, today: date | None = None) -> None:
         super().__init__()
         self.db = db
+        self.today = today or date.today()
         self.names = site_names(db)
+        office = Office(db)
+        self.sites_config = {code: office.site(code) for code in sites}
         self.services: dict[str, str] = {}  # service code -> name, from each report
         self.setWindowTitle("OneStop — reports")
         self.setStyleSheet(STYLE)
         self.pool = QThreadPool(self)  # the window's: closing it waits for a count in flight
         self.pool.setMaxThreadCount(1)
         self.computed.connect(self._show)
+        self.planned.connect(self._show_planning)
         self.failed.connect(self._failed)
         root = QVBoxLayout(self)
         filters = QHBoxLayout()
@@ -167,7 +200,12 @@ class ReportsWindow(QWidget):
         self.tabs = QTabWidget()
         body.addWidget(self.tabs, 5)
         self.grids: dict[str, QGridLayout] = {}
-        for title in ("Waits and visits", "Services and avoidable contact", "Survey"):
+        for title in (
+            "Waits and visits",
+            "Services and avoidable contact",
+            "Survey",
+            "Waits told and staffing",
+        ):
             page = QWidget()
             self.grids[title] = QGridLayout(page)
             self.tabs.addTab(page, title)
@@ -182,6 +220,32 @@ class ReportsWindow(QWidget):
             "survey_sites", ["Site", *[SURVEY_SHORT[key] for key, _, _ in SURVEY]]
         )
         self.comments = self._table("comments", ["Site", "Date", "Comment"])
+        self.told = self._table(
+            "told",
+            ["How the wait told was worked out", "Mean error", "Within 5 min", "12-14 error"],
+        )
+        self.staffing = self._table(
+            "staffing",
+            ["Site and day", "Hour", "Walk-ins an hour", "CSAs needed", "Called in time"],
+        )
+        planning = self.grids["Waits told and staffing"]
+        planning.addWidget(
+            QLabel(
+                "The wait each visitor was told (replayed over the period, knowing only what "
+                "was known at their arrival) against the wait that followed, beside two "
+                "simple estimates."
+            ),
+            0,
+            0,
+        )
+        planning.addWidget(self.told, 1, 0)
+        self.staffing_title = QLabel("CSAs needed each hour, from the last six weeks")
+        planning.addWidget(self.staffing_title, 2, 0)
+        planning.addWidget(self.staffing, 3, 0)
+        planning.setRowStretch(1, 1)
+        planning.setRowStretch(3, 3)
+        for label_ in planning.parentWidget().findChildren(QLabel):
+            label_.setWordWrap(True)
         self.views: list[QChartView] = []
         self.report: dict[str, Any] | None = None
 
@@ -294,6 +358,52 @@ class ReportsWindow(QWidget):
         for view in self.views:
             view.setMinimumSize(340, 240)
             view.show()
+
+    def _show_planning(self, planning: dict[str, Any]) -> None:
+        told = planning["told"]
+        names = {
+            "predictor": "The wait predictor (what visitors are told)",
+            "queue_length": "Visitors ahead x mean time / desks open",
+            "last_called": "The wait of the last visitor called",
+        }
+        errors, within = told["mean_absolute_error_minutes"], told["within_5_minutes_pct"]
+        lunch = told["12_14"]["mean_absolute_error_minutes"]
+        self._fill(
+            self.told,
+            [
+                (name, f"{errors[key]:.1f} min", f"{within[key]:.1f}%", f"{lunch[key]:.1f} min")
+                for key, name in names.items()
+            ]
+            if told["visitors"]
+            else [("No visitors called in the period", "-", "-", "-")],
+        )
+        rows = []
+        for advice in planning["staffing"]:
+            when = f"{self.names.get(advice['site'], advice['site'])}, {advice['weekday']}"
+            for hour in advice["hours"]:
+                rows.append(
+                    (
+                        when,
+                        hour["hour"],
+                        hour["arrivals_per_hour"],
+                        hour["csas"],
+                        f"{hour['called_in_time_pct']:.1f}%",
+                    )
+                )
+        self._fill(self.staffing, rows or [("No history to plan from yet", "", "", "", "")])
+        if told["visitors"]:  # beside the other figures
+            count = self.table.rowCount()
+            self.table.setRowCount(count + 2)
+            for offset, (label_, value) in enumerate(
+                (
+                    ("Waits told: mean error", f"{errors['predictor']:.1f} min"),
+                    ("Waits told: within 5 minutes", f"{within['predictor']:.1f}%"),
+                )
+            ):
+                self.table.setItem(count + offset, 0, QTableWidgetItem(label_))
+                item = QTableWidgetItem(value)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(count + offset, 1, item)
 
     def _table(self, name: str, columns: list[str]) -> QTableWidget:
         table = QTableWidget(0, len(columns))

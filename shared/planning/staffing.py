@@ -1,7 +1,7 @@
 """How many CSAs each hour of a day needs, from the last weeks' history (Erlang C).
 
-For the chosen day's weekday, arrivals per local hour are averaged over the last
-`weeks` weeks, and the service time is the mean time at the desk (start to
+For the chosen day's weekday, arrivals per local hour are averaged over the same
+weekday in the last `weeks` weeks (those that had visitors), and the service time is the mean time at the desk (start to
 finish) of the visits finished in those weeks. For each hour the advice is the
 smallest number of CSAs for which the M/M/c queue calls at least `share` of
 visitors within the serve target.
@@ -69,6 +69,13 @@ def advise(
             .where(v.site_id == ref.id, v.ticket_day.in_(same_days))
             .group_by(v.arrived_hour)
         ).all()
+        # Averaged over the weekdays that had visitors (a bank holiday or a site that is
+        # new has fewer than `weeks` of them).
+        open_days = tx.conn.execute(
+            select(func.count(func.distinct(v.ticket_day))).where(
+                v.site_id == ref.id, v.ticket_day.in_(same_days)
+            )
+        ).scalar_one()
         start, end = day - timedelta(weeks=weeks), day - timedelta(days=1)
         service = tx.conn.execute(
             select(func.avg(elapsed_ms(tx, v.ended_at, v.serving_at) / 60_000.0)).where(
@@ -90,7 +97,7 @@ def advise(
     serve = site_obj.targets.serve_minutes
     advice = []
     for hour, count in sorted((h, n) for h, n in rows if h is not None):
-        arrivals = count / weeks
+        arrivals = count / max(1, open_days)
         csas = csas_needed(arrivals, mean_service, serve, share)
         queue = ErlangC(arrivals, mean_service, csas) if csas else None
         advice.append(
