@@ -108,8 +108,13 @@ WITH granted AS (SELECT pg_temp.onestop_grant(role, tbl, what) AS line FROM (VAL
   (:'kiosk', 'desk_session', 'SELECT (id, site_id, desk, status, signed_in_at, status_since,'
                              ' signed_out_at)'),
 
-  -- The display: reads the calls (which desk, which ticket), the queue and the notices.
+  -- The display: reads the calls (which desk, which ticket), the queue and the notices,
+  -- and for the waits on its ticker the desks open and the appointments due (never a
+  -- booking reference, never who is at a desk).
   (:'display', 'alembic_version', 'SELECT'),
+  (:'display', 'appointment', 'SELECT (id, site_id, service, at, status)'),
+  (:'display', 'desk_session', 'SELECT (id, site_id, desk, status, signed_in_at, status_since,'
+                               ' signed_out_at)'),
   (:'display', 'site', 'SELECT'),
   (:'display', 'queue_count', 'SELECT'),
   (:'display', 'visit', 'SELECT'),

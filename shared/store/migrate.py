@@ -32,6 +32,29 @@ def head_revision() -> str:
     return head
 
 
+def _refuse_what_cannot_be_applied(conn: Connection, current: str | None) -> None:
+    """A PC whose OneStop is older than the database, or whose login may not change the
+    schema (docs/deploy.md: only the admin's may), says so instead of failing midway."""
+    from shared.domain import DomainError
+
+    known = {
+        script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    }
+    if current is not None and current not in known:
+        raise DomainError(
+            f"the database's schema ({current}) is newer than this OneStop ({head_revision()}):"
+            " install on this PC the version of OneStop the database was upgraded to"
+        )
+    if conn.dialect.name == "postgresql":
+        may = conn.execute(text("SELECT has_schema_privilege(current_schema(), 'CREATE')"))
+        if not may.scalar():
+            raise DomainError(
+                f"the database's schema ({current or 'none yet'}) is older than this OneStop"
+                f" ({head_revision()}) and this login may not upgrade it: the admin runs"
+                " `onestop db upgrade` (docs/deploy.md)"
+            )
+
+
 def current_revision(conn: Connection) -> str | None:
     if not inspect(conn).has_table("alembic_version"):
         return None
@@ -41,9 +64,11 @@ def current_revision(conn: Connection) -> str | None:
 def upgrade(engine: Engine) -> bool:
     """Bring the schema to the newest revision; True when something was applied."""
     with engine.connect() as conn:
-        if current_revision(conn) == head_revision():
+        current = current_revision(conn)
+        if current == head_revision():
             conn.rollback()
             return False
+        _refuse_what_cannot_be_applied(conn, current)
         conn.rollback()
     with engine.connect() as conn:
         conn = conn.execution_options(onestop_write=True)

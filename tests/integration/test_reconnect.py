@@ -134,6 +134,7 @@ def test_the_display_and_the_reception_console_come_back_by_themselves(
     reception.refresh()
     assert "online" in tickers[-1]  # "Waiting for the queue to come back online…"
     assert reception.alerts.text().startswith("OFFLINE")
+    time.sleep(1.0)  # down for a second
     server.resume()
     back = time.monotonic()
     wait_until(lambda: desk.call_next("bootle", "Desk 1").ticket == ticket, TARGET_SECONDS)

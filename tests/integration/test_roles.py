@@ -22,6 +22,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from alembic.script import ScriptDirectory
 from psycopg import errors
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import ProgrammingError
@@ -32,6 +33,7 @@ from shared.office import Office
 from shared.reports.privacy import purge
 from shared.staff import Staff
 from shared.store import Database
+from shared.store.migrate import alembic_config
 from tests.integration.pg_deploy import ROOT, Deployment, new_deployment
 from tests.pg import PostgresServer, find_bindir
 
@@ -364,6 +366,7 @@ def test_the_display_reads_the_calls_and_writes_nothing(deployment, login, qapp,
         "SELECT comment FROM survey_response",
         "SELECT staff_name FROM desk_session",
         "SELECT * FROM alert",
+        "SELECT ref FROM appointment",
     ):
         refused(lambda secret=secret: display.sql(secret))
     refused(lambda: display.office.checkin("bootle", "council-tax"))
@@ -671,3 +674,22 @@ def test_a_nightly_backup_restores_onto_a_new_database_with_the_same_roles(
             kiosk.close()
     finally:
         server.drop_database(restored.database)
+
+
+def test_a_pc_out_of_step_with_the_schema_says_what_to_do(deployment) -> None:
+    """Upgrading means the database and every PC at once (docs/deploy.md): a PC with an
+    older OneStop than the database, or a newer one with a login that may not upgrade
+    it, says so and exits 2 instead of a traceback."""
+    real = admin_sql(deployment, "SELECT version_num FROM alembic_version")[0][0]
+    try:
+        admin_sql(deployment, "UPDATE alembic_version SET version_num = '9999_future'")
+        newer = onestop("queue", "--site", "bootle", "--db", deployment.url("staff"))
+        assert newer.returncode == 2 and "Traceback" not in newer.stderr
+        assert "the database's schema (9999_future) is newer than this OneStop" in newer.stderr
+        previous = ScriptDirectory.from_config(alembic_config()).get_revision(real).down_revision
+        admin_sql(deployment, f"UPDATE alembic_version SET version_num = '{previous}'")
+        older = onestop("queue", "--site", "bootle", "--db", deployment.url("kiosk"))
+        assert older.returncode == 2 and "Traceback" not in older.stderr
+        assert "this login may not upgrade it: the admin runs `onestop db upgrade`" in older.stderr
+    finally:
+        admin_sql(deployment, f"UPDATE alembic_version SET version_num = '{real}'")
