@@ -13,7 +13,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTranslator
 
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translations"
+from shared.resources import is_frozen, resource_path
+
+TRANSLATIONS = resource_path("translations")
 LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "ar": "العربية"}
 _installed: list[QTranslator] = []
 
@@ -24,7 +26,7 @@ def compiled(code: str) -> Path | None:
     if not source.exists():
         return None
     shipped = TRANSLATIONS / f"onestop_{code}.qm"
-    if shipped.exists() and shipped.stat().st_mtime >= source.stat().st_mtime:
+    if shipped.exists() and (is_frozen() or shipped.stat().st_mtime >= source.stat().st_mtime):
         return shipped
     from shared.store.db import data_dir
 

@@ -4,7 +4,6 @@ their words, a page with its words above and its controls below, on-screen keys.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
@@ -18,6 +17,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from shared.resources import resource_path
 
 
 def tr(text: str) -> str:
@@ -33,7 +34,7 @@ def label(text: str, role: str = "", wrap: bool = True) -> QLabel:
     return widget
 
 
-ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
+ICONS = resource_path("icons")
 
 
 def with_icon(widget: QPushButton, icon: str) -> QPushButton:

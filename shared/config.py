@@ -36,8 +36,9 @@ from shared.domain.model import (
     TicketOptions,
 )
 from shared.domain.policy import CLASSES
+from shared.resources import resources_root
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+RESOURCES = resources_root()
 SITES_DIR = RESOURCES / "sites"
 ICONS_DIR = RESOURCES / "icons"
 QUESTIONS = ("private_room", "interpreter", "hearing_loop", "step_free_access")

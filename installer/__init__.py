@@ -1,0 +1,1 @@
+"""Packaging, kiosk sessions and the guides' screenshots (python -m installer.smoke, ...)."""
