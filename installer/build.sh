@@ -52,6 +52,9 @@ if ! .venv/bin/pyinstaller --noconfirm --clean --log-level WARN \
     exit 1
 fi
 finished=$(date +%s.%N)
+# The Linux session installer travels with the program (it finds ../onestop from there).
+mkdir -p dist/onestop/session
+cp installer/linux/install-session.sh installer/linux/*.in dist/onestop/session/
 say "built in $(awk -v a="$started" -v b="$finished" 'BEGIN { printf "%.0f", b - a }') s:" \
     "dist/onestop/ is $(du -sh dist/onestop | cut -f1)" \
     "($(find dist/onestop -type f | wc -l) files; PyInstaller's warnings in $log)"
