@@ -73,6 +73,7 @@ class DeskWindow(GuardedActions, QWidget):
         self.staff_name = ""
         self._current: Visit | None = None  # the visitor called to or served at this desk
         self._alarm_id: int | None = None  # the safety alarm this desk raised, until seen to
+        self.on_break = False
         self.setWindowTitle(f"OneStop — {self.desk.name}")
         if on_top:
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
@@ -123,7 +124,8 @@ class DeskWindow(GuardedActions, QWidget):
         layout.addWidget(self.details)
         self.waiting = QLabel("")
         layout.addWidget(self.waiting)
-        layout.addWidget(self._button("Call next", self.call_next, "call_next"))
+        self.call_next_button = self._button("Call next", self.call_next, "call_next")
+        layout.addWidget(self.call_next_button)
         grid = QGridLayout()
         self.recall_button = self._button("Recall", self.recall, "recall")
         self.start_button = self._button("Start", self.start, "start")
@@ -192,24 +194,26 @@ class DeskWindow(GuardedActions, QWidget):
         self.tick.start()
 
     def call_next(self) -> None:
-        result = self.office.call_next(self.site.code, self.desk.name)
+        """The next visitor by the queue policy; refused (by the core) while one is
+        still at the desk or the desk is on a break."""
+        result = self.office.call_next(self.site.code, self.desk.name, close_previous=False)
+        if result.ticket is None:
+            raise DomainError("nobody is waiting for this desk just now")
         self.log.write(
             "called",
             site=self.site.code,
             ticket=result.ticket,
             desk=self.desk.name,
             called_at=result.called_at,
-            closed=result.closed,
         )
-        if result.ticket is None:
-            raise DomainError("nobody is waiting for this desk just now")
 
     def recall(self) -> None:
         visit = self.office.recall(self.site.code, desk=self.desk.name)
         self.log.write("recalled", site=self.site.code, ticket=visit.ticket, desk=self.desk.name)
 
     def start(self) -> None:
-        self.office.start(self.site.code, desk=self.desk.name)
+        visit = self.office.start(self.site.code, desk=self.desk.name)
+        self.log.write("started", site=self.site.code, ticket=visit.ticket, desk=self.desk.name)
 
     def finish(self) -> None:
         outcome = Outcome.parse(self.outcome.currentData(), self.outcome_detail.text())
@@ -224,10 +228,12 @@ class DeskWindow(GuardedActions, QWidget):
         )
 
     def no_show(self) -> None:
-        self.office.no_show(self.site.code, desk=self.desk.name)
+        visit = self.office.no_show(self.site.code, desk=self.desk.name)
+        self.log.write("no_show", site=self.site.code, ticket=visit.ticket, desk=self.desk.name)
 
     def park(self) -> None:
-        self.office.park(self.site.code, desk=self.desk.name)
+        visit = self.office.park(self.site.code, desk=self.desk.name)
+        self.log.write("parked", site=self.site.code, ticket=visit.ticket, desk=self.desk.name)
 
     def _selected_parked(self) -> str:
         items = self.parked.selectedItems()
@@ -256,14 +262,23 @@ class DeskWindow(GuardedActions, QWidget):
         kind, target = self.transfer_to.currentData()
         where = {"to_service": target} if kind == "service" else {"to_desk": target}
         if self._current is not None:
-            self.office.transfer(self.site.code, desk=self.desk.name, **where)
+            visit = self.office.transfer(self.site.code, desk=self.desk.name, **where)
         else:
-            self.office.transfer(self.site.code, self._selected_parked(), **where)
+            visit = self.office.transfer(self.site.code, self._selected_parked(), **where)
+        self.log.write(
+            "transferred", site=self.site.code, ticket=visit.ticket, desk=self.desk.name, to=target
+        )
 
     def toggle_break(self) -> None:
-        on_break = self.break_button.text() == "Break"
-        self.staff.set_status(self.site.code, self.desk.name, "break" if on_break else "open")
-        self.break_button.setText("Back from break" if on_break else "Break")
+        status = "open" if self.on_break else "break"
+        self.staff.set_status(self.site.code, self.desk.name, status)
+        self.on_break = status == "break"
+        self.log.write(
+            "break" if self.on_break else "back_from_break",
+            site=self.site.code,
+            desk=self.desk.name,
+            staff=self.staff_name,
+        )
 
     def close_desk(self) -> None:
         self.staff.set_status(self.site.code, self.desk.name, "closed")
@@ -352,7 +367,16 @@ class DeskWindow(GuardedActions, QWidget):
                 + (f" — {flags}" if flags else "")
             )
         waiting = [w for w in self.office.waiting(self.site.code) if self.desk.serves(w.service)]
-        self.waiting.setText(f"{len(waiting)} waiting for this desk")
+        session = next(
+            (d for d in self.staff.desks(self.site.code) if d.desk == self.desk.name), None
+        )
+        self.on_break = session is not None and session.status == "break"
+        self.break_button.setText("Back from break" if self.on_break else "Break")
+        self.waiting.setText(
+            f"ON A BREAK — {len(waiting)} waiting for this desk"
+            if self.on_break
+            else f"{len(waiting)} waiting for this desk"
+        )
         self._enable_buttons()
 
     def _show_parked(self, parked: list[Visit]) -> None:
@@ -380,5 +404,6 @@ class DeskWindow(GuardedActions, QWidget):
         self.finish_button.setEnabled(serving)
         self.park_button.setEnabled(called or serving)
         self.transfer_button.setEnabled(called or serving or parked_chosen)
-        self.resume_button.setEnabled(parked_chosen and visit is None)
+        self.call_next_button.setEnabled(visit is None and not self.on_break)
+        self.resume_button.setEnabled(parked_chosen and visit is None and not self.on_break)
         self.return_button.setEnabled(parked_chosen)

@@ -31,9 +31,17 @@ from shared.domain import (
 from shared.domain.estimate import estimate_wait_minutes
 from shared.domain.policy import policy_for, rank
 from shared.domain.tickets import format_ticket, normalise_ticket, ticket_day
+from shared.store import blocks
 from shared.store import repository as repo
 from shared.store.db import Database, Tx
-from shared.store.tables import appointment_t, counter_t, event_t, site_t, visit_t
+from shared.store.tables import (
+    appointment_t,
+    counter_t,
+    event_t,
+    session_t,
+    site_t,
+    visit_t,
+)
 from shared.waits import WaitPredictor, told_minutes
 
 SITE_LOCK = 0x0E5710  # PostgreSQL advisory lock id for loading site configurations
@@ -151,11 +159,9 @@ class Office:
         return site
 
     def load_site_file(self, path: str | Path, *, only_if_missing: bool = False) -> Site:
-        path = Path(path)
-        try:
-            config = path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise DomainError(f"cannot read {path}: {error.strerror}") from None
+        from shared.config import read_site_file
+
+        config = read_site_file(path)  # UTF-8 (a byte-order mark is fine), else ConfigError
         return self.load_site(config, str(path), only_if_missing=only_if_missing)
 
     def ensure_default_sites(self) -> None:
@@ -253,7 +259,10 @@ class Office:
         stmt = upsert.on_conflict_do_update(
             index_elements=["site_id", "day", "letter"], set_={"last": counter_t.c.last + 1}
         ).returning(counter_t.c.last)
-        return int(tx.conn.execute(stmt).scalar_one())
+        number = int(tx.conn.execute(stmt).scalar_one())
+        if number >= blocks.OFFLINE_FIRST:  # a day that long never breaks a kiosk's block
+            number = blocks.step_over(tx, site_id, day, letter, number)
+        return number
 
     def _ahead(self, tx: Tx, ref: repo.SiteRef, visit: Visit) -> int:
         """How many waiting visitors the desks that serve this visit will call first."""
@@ -299,15 +308,24 @@ class Office:
     def call_next(self, site: str, desk: str, *, close_previous: bool = True) -> CallResult:
         """Call the visitor the queue policy gives this desk (None when nobody waits).
 
-        A desk still holding a called or serving visit ends it first ("not recorded"
-        outcome), unless `close_previous` is False, when that is an error.
+        One visitor at a desk at a time. A desk still holding a visitor it called but
+        never started ends that visit first ("not recorded" outcome, reported in
+        `closed`), unless `close_previous` is False, when that is an error, as the
+        desk console asks. A visitor being served is never ended this way: they need
+        an outcome (Finish), or a transfer or park. A desk on a break calls nobody.
         """
         with self.db.transaction() as tx:
             ref = repo.get_site(tx, site)
             chosen_desk = ref.site.desk(desk)
+            _refuse_on_break(tx, ref, chosen_desk.name)
             closed = None
             busy = repo.desk_visit(tx, ref, chosen_desk.name, [State.CALLED, State.SERVING])
             if busy is not None:
+                if busy.state is State.SERVING:
+                    raise DomainError(
+                        f"{chosen_desk.name} is still dealing with {busy.ticket} (serving): "
+                        "finish it with an outcome, or transfer or park it, first"
+                    )
                 if not close_previous:
                     raise DomainError(
                         f"{chosen_desk.name} is still dealing with {busy.ticket} "
@@ -341,6 +359,7 @@ class Office:
             if not chosen.serves(visit.service):
                 raise DomainError(f"{chosen.name} does not deal with {visit.service}")
             ref = repo.get_site(tx, site)
+            _refuse_on_break(tx, ref, chosen.name)
             busy = repo.desk_visit(tx, ref, chosen.name, [State.CALLED, State.SERVING])
             if busy is not None and busy.id != visit.id:
                 # One visitor at a desk at a time (as call_next with close_previous=False).
@@ -728,6 +747,105 @@ class Office:
             for code in {(r.get("site") or default_site or "").strip() for _, r in rows}:
                 repo.changed(tx, repo.get_site(tx, code))
             return count
+
+    # -- kiosks working offline ----------------------------------------------------------
+
+    def reserve_ticket_blocks(
+        self, site: str, kiosk: str, holder: str, wanted: Iterable[tuple[date, str]]
+    ) -> list[blocks.Block]:
+        """Numbers a kiosk keeps to issue while the database is away: a block for each
+        (local day, letter) asked for, today or tomorrow, in one transaction (see
+        shared/store/blocks.py). `holder` names the kiosk's outbox."""
+        if not holder.strip() or len(holder) > 40:
+            raise DomainError("a block's holder is the kiosk outbox's id (1 to 40 characters)")
+        with self.db.transaction() as tx:
+            ref = repo.get_site(tx, site)
+            today = ticket_day(tx.now, ref.site.timezone)
+            letters = {s.letter for s in ref.site.services}
+            reserved = []
+            for day, letter in sorted(set(wanted)):  # one order everywhere: no deadlocks
+                if letter not in letters:
+                    raise DomainError(f"no service at {ref.site.name} has the letter {letter!r}")
+                if not today <= day <= today + timedelta(days=1):
+                    raise DomainError(f"blocks are kept for today and tomorrow, not {day}")
+                reserved.append(
+                    blocks.reserve(tx, ref.id, ref.code, day, letter, kiosk=kiosk, holder=holder)
+                )
+            return reserved
+
+    def checkin_offline(
+        self,
+        site: str,
+        service: str,
+        *,
+        ticket: str,
+        day: date,
+        arrived_at: datetime,
+        kiosk: str,
+        holder: str,
+        priority: bool = False,
+        flags: dict[str, str] | None = None,
+    ) -> tuple[Visit, bool]:
+        """A check-in a kiosk made while the database was away, sent now. The visit joins
+        the queue by its true arrival (the kiosk's clock, which it corrects by the
+        difference from the database's it last measured), never later than now; its
+        check-in event carries that time too. The number must be from a block kept for
+        this kiosk. Idempotent: a ticket already here is returned as it is, with False."""
+        from shared.domain.tickets import parse_ticket
+
+        if arrived_at.tzinfo is None:
+            raise DomainError("an offline check-in's arrival needs its time zone")
+        with self.db.transaction() as tx:
+            ref = repo.get_site(tx, site)
+            chosen = ref.site.service(service.strip().lower())
+            letter, number = parse_ticket(ticket)
+            if letter != chosen.letter:
+                raise DomainError(f"ticket {ticket} is not a {chosen.name} ticket")
+            owner = blocks.block_of(tx, ref.id, day, letter, number)
+            if owner is None or owner[1] != holder:
+                raise DomainError(f"ticket {ticket} of {day} was not kept for {kiosk}")
+            number_text = format_ticket(letter, number)
+            existing = tx.conn.execute(
+                select(visit_t.c.id).where(
+                    visit_t.c.site_id == ref.id,
+                    visit_t.c.ticket_day == day,
+                    visit_t.c.ticket == number_text,
+                )
+            ).scalar()
+            if existing is not None:
+                return repo.load_visit(tx, ref, visit_id=existing, lock=False), False
+            arrived = min(arrived_at.astimezone(tx.now.tzinfo), tx.now)
+            visit = Visit(
+                site=ref.code,
+                service=chosen.code,
+                ticket=number_text,
+                arrived_at=arrived,
+                priority=priority,
+                flags=dict(flags or {}),
+            )
+            sent = f"offline at {kiosk[:60]}, reached the database {tx.now.isoformat()}"
+            repo.insert_visit(tx, ref, visit, day, None, at=arrived, detail=sent)
+            return visit, True
+
+
+def desk_status(tx: Tx, ref: repo.SiteRef, desk: str) -> str | None:
+    """The desk's signed-in status (open or break), None when nobody is signed in."""
+    status = tx.conn.execute(
+        select(session_t.c.status)
+        .where(
+            session_t.c.site_id == ref.id,
+            session_t.c.desk == desk,
+            session_t.c.signed_out_at.is_(None),
+        )
+        .order_by(session_t.c.id.desc())
+        .limit(1)
+    ).scalar()
+    return None if status is None else str(status)
+
+
+def _refuse_on_break(tx: Tx, ref: repo.SiteRef, desk: str) -> None:
+    if desk_status(tx, ref, desk) == "break":
+        raise DomainError(f"{desk} is on a break: press Back from break before calling anyone")
 
 
 def _copy(visit: Visit) -> Visit:

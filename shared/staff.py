@@ -15,10 +15,10 @@ from datetime import datetime
 
 from sqlalchemy import insert, select, update
 
-from shared.domain import DomainError
+from shared.domain import DomainError, State
 from shared.store import repository as repo
-from shared.store.db import Database
-from shared.store.tables import session_t, staff_t
+from shared.store.db import Database, Tx
+from shared.store.tables import session_t, staff_t, visit_t
 
 ROLES = ("receptionist", "csa", "supervisor", "admin")
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -118,12 +118,20 @@ class Staff:
             return DeskState(desk_name, name.strip(), "open", tx.now, tx.now)
 
     def set_status(self, site: str, desk: str, status: str) -> None:
-        """open, break, or closed (closing signs the member out)."""
+        """open, break, or closed (closing signs the member out).
+
+        Not with a visitor at the desk: a break or closing waits until the visitor
+        called or being served is finished, transferred, parked or a no-show; and
+        closing waits until the desk's parked visitors are resumed, returned to the
+        queue or transferred (nobody would ever call them back).
+        """
         if status not in ("open", "break", "closed"):
             raise DomainError("a desk is open, on a break, or closed")
         with self.db.transaction() as tx:
             ref = repo.get_site(tx, site)
             desk_name = ref.site.desk(desk).name
+            if status != "open":
+                self._refuse_with_visitors(tx, ref, desk_name, status)
             values = {"status": status, "status_since": tx.now}
             if status == "closed":
                 values["signed_out_at"] = tx.now
@@ -137,6 +145,33 @@ class Staff:
                 .values(**values)
             )
             repo.changed(tx, ref)
+
+    @staticmethod
+    def _refuse_with_visitors(tx: Tx, ref: repo.SiteRef, desk: str, status: str) -> None:
+        doing = "closing the desk" if status == "closed" else "a break"
+        busy = repo.desk_visit(tx, ref, desk, [State.CALLED, State.SERVING])
+        if busy is not None:
+            raise DomainError(
+                f"{desk} is still dealing with {busy.ticket} ({busy.state.value}): "
+                f"finish, transfer, park or mark it a no-show before {doing}"
+            )
+        if status != "closed":
+            return
+        parked = tx.conn.execute(
+            select(visit_t.c.ticket)
+            .where(
+                visit_t.c.site_id == ref.id,
+                visit_t.c.desk == desk,
+                visit_t.c.state == State.PARKED.value,
+            )
+            .order_by(visit_t.c.ticket)
+        ).scalars()
+        tickets = ", ".join(parked)
+        if tickets:
+            raise DomainError(
+                f"{desk} has parked visitors ({tickets}): resume them, return them to the "
+                "queue or transfer them before closing the desk"
+            )
 
     def desks(self, site: str) -> list[DeskState]:
         with self.db.transaction(write=False) as tx:

@@ -151,3 +151,43 @@ def test_parked_visitors_are_listed_resumed_returned_and_transferred(
     events = [(e["event"], e.get("ticket")) for e in read_events(tmp_path / "desk.jsonl")]
     assert events.count(("called", second.ticket)) == 2 and ("returned", first.ticket) in events
     assert office.visit("bootle", third.ticket).waiting  # never touched
+
+
+def test_a_break_stops_calls_until_back_and_a_desk_with_a_visitor_stays_open(
+    qtbot, office, tmp_path
+) -> None:
+    first = office.checkin("bootle", "housing-benefit")
+    window = signed_in(qtbot, office, tmp_path)
+    press(qtbot, window, "break")
+    assert Staff(office.db).desks("bootle")[0].status == "break"
+    assert window.break_button.text() == "Back from break"
+    assert (
+        window.waiting.text().startswith("ON A BREAK") and not window.call_next_button.isEnabled()
+    )
+    window._guard(window.call_next)  # as a keyboard shortcut or a stale click would
+    assert "on a break" in window.error.text()
+    assert office.visit("bootle", first.ticket).waiting
+    window.grab().save(str(SHOTS / "desk-break.png"))
+
+    press(qtbot, window, "break")  # back from break
+    assert Staff(office.db).desks("bootle")[0].status == "open"
+    assert window.break_button.text() == "Break" and not window.waiting.text().startswith("ON")
+    press(qtbot, window, "call_next")
+    assert window.current.text() == first.ticket
+    assert not window.call_next_button.isEnabled()  # one visitor at a time
+    window._guard(window.call_next)
+    assert f"still dealing with {first.ticket}" in window.error.text()
+
+    press(qtbot, window, "close_desk")
+    assert "before closing the desk" in window.error.text() and window.stack.currentIndex() == 1
+    press(qtbot, window, "break")
+    assert "before a break" in window.error.text()
+    assert Staff(office.db).desks("bootle")[0].status == "open"
+
+    press(qtbot, window, "no_show")
+    assert office.visit("bootle", first.ticket).state.value == "no_show"
+    assert window.current.text() == "—" and window.call_next_button.isEnabled()
+    press(qtbot, window, "close_desk")
+    assert window.stack.currentIndex() == 0 and Staff(office.db).desks("bootle") == []
+    events = [e["event"] for e in read_events(tmp_path / "desk.jsonl")]
+    assert events == ["signed_in", "break", "back_from_break", "called", "no_show", "signed_out"]
