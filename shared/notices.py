@@ -22,7 +22,7 @@ from shared.store import repository as repo
 from shared.store.db import Database
 from shared.store.tables import alert_t, notice_t, survey_t
 
-ALERT_KINDS = ("help", "printer", "safety", "greet")
+ALERT_KINDS = ("help", "printer", "safety", "greet", "kiosk")  # kiosk: its outbox, offline tickets
 
 
 @dataclass(frozen=True)

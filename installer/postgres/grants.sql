@@ -91,6 +91,9 @@ WITH granted AS (SELECT pg_temp.onestop_grant(role, tbl, what) AS line FROM (VAL
   (:'kiosk', 'alembic_version', 'SELECT'),
   (:'kiosk', 'site', 'SELECT'),
   (:'kiosk', 'ticket_counter', 'SELECT, INSERT, UPDATE (last)'),
+  -- Blocks of numbers it keeps for when the database is away (docs/kiosk.md).
+  (:'kiosk', 'ticket_block', 'SELECT, INSERT'),
+  (:'kiosk', 'ticket_block', 'new rows'),
   (:'kiosk', 'queue_count', 'SELECT, INSERT, UPDATE (waiting)'),
   (:'kiosk', 'visit', 'SELECT, INSERT'),
   (:'kiosk', 'visit', 'new rows'),
@@ -130,6 +133,7 @@ WITH granted AS (SELECT pg_temp.onestop_grant(role, tbl, what) AS line FROM (VAL
   (:'staff', 'alembic_version', 'SELECT'),
   (:'staff', 'site', 'SELECT'),
   (:'staff', 'ticket_counter', 'SELECT, INSERT, UPDATE (last)'),
+  (:'staff', 'ticket_block', 'SELECT'),  -- a day's numbers step over the kiosks' blocks
   (:'staff', 'queue_count', 'SELECT, INSERT, UPDATE (waiting)'),
   (:'staff', 'visit', 'SELECT, INSERT, UPDATE (service, state, priority, appointment_at,'
                       ' flags, arrived_at, greeted_at, first_called_at, called_at, call_count,'
@@ -171,7 +175,7 @@ SELECT line FROM (
 \pset format aligned
 
 -- Row rules the column grants cannot say. The kiosk may mark a booked appointment
--- arrived (not cancel or move one), and raise and clear help and printer alerts only
+-- arrived (not cancel or move one), and raise and clear help, printer and kiosk alerts only
 -- (never silence a desk's safety alarm). Staff may clear a survey comment (the purge),
 -- never write one. Trigger functions run whoever may EXECUTE them.
 SET LOCAL ROLE :"owner";
@@ -193,10 +197,11 @@ BEGIN
       RAISE EXCEPTION 'the kiosk may only check in a booked appointment'
         USING ERRCODE = 'insufficient_privilege';
     ELSIF TG_TABLE_NAME = 'alert' THEN
-      IF NEW.kind IN ('help', 'printer') AND (TG_OP = 'INSERT' OR OLD.kind = NEW.kind) THEN
+      IF NEW.kind IN ('help', 'printer', 'kiosk')
+         AND (TG_OP = 'INSERT' OR OLD.kind = NEW.kind) THEN
         RETURN NEW;
       END IF;
-      RAISE EXCEPTION 'the kiosk may raise and clear only help and printer alerts'
+      RAISE EXCEPTION 'the kiosk may raise and clear only help, printer and kiosk alerts'
         USING ERRCODE = 'insufficient_privilege';
     END IF;
   END IF;

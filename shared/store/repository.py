@@ -141,8 +141,17 @@ def _queue_key(columns: dict[str, Any]) -> tuple[str, int] | None:
 
 
 def insert_visit(
-    tx: Tx, ref: SiteRef, visit: Visit, ticket_day: date, appointment_id: int | None
+    tx: Tx,
+    ref: SiteRef,
+    visit: Visit,
+    ticket_day: date,
+    appointment_id: int | None,
+    *,
+    at: Any = None,
+    detail: str = "",
 ) -> int:
+    """Add a visit (its check-in event at `at`, the transaction's time unless given:
+    a kiosk's offline check-in happened before it reached the database)."""
     columns = _columns(visit, ref.site)
     visit_id = tx.conn.execute(
         insert(visit_t)
@@ -157,7 +166,7 @@ def insert_visit(
     ).scalar_one()
     visit.id = visit_id
     _adjust_counts(tx, ref.id, None, _queue_key(columns))
-    log_event(tx, ref.id, visit, "checked_in", tx.now)
+    log_event(tx, ref.id, visit, "checked_in", at or tx.now, detail)
     changed(tx, ref)
     return int(visit_id)
 

@@ -46,6 +46,30 @@ class TicketCounter(SQLModel, table=True):
     last: int = Field(default=0)
 
 
+class TicketBlock(SQLModel, table=True):
+    """Numbers a kiosk keeps for a day and letter, to issue while the database is away.
+
+    Blocks start far above the day's normal sequence (C901...), are taken atomically
+    (the day's counter row is locked while one is carved out) and never overlap: no
+    two kiosks, and no normal ticket, can ever get the same number.
+    """
+
+    __tablename__ = "ticket_block"
+    __table_args__ = (
+        UniqueConstraint("site_id", "day", "letter", "first_number", name="uq_ticket_block"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id")
+    day: date
+    letter: str = Field(max_length=1)
+    first_number: int
+    last_number: int
+    kiosk: str = Field(max_length=60)  # the kiosk's name, as staff screens show it
+    holder: str = Field(max_length=40)  # the kiosk's outbox (one per PC, kiosk and database)
+    reserved_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
 class QueueCount(SQLModel, table=True):
     """How many are waiting per site, service and queue class (kept with every change)."""
 
@@ -149,6 +173,7 @@ visit_t = VisitRow.__table__  # type: ignore[attr-defined]
 site_t = SiteRow.__table__  # type: ignore[attr-defined]
 counter_t = TicketCounter.__table__  # type: ignore[attr-defined]
 count_t = QueueCount.__table__  # type: ignore[attr-defined]
+block_t = TicketBlock.__table__  # type: ignore[attr-defined]
 appointment_t = AppointmentRow.__table__  # type: ignore[attr-defined]
 event_t = VisitEvent.__table__  # type: ignore[attr-defined]
 
