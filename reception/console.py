@@ -37,10 +37,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reception.figures import today_figures
 from reception.safety import SafetyBanner, bring_forward, when
 from shared.devices.ticket import Ticket
 from shared.domain import DomainError, Site, State
-from shared.domain.targets import greet_target_met, serve_target_met, wait_minutes
 from shared.eventlog import EventLog
 from shared.notices import Notices
 from shared.office import Office
@@ -682,19 +682,24 @@ class ReceptionWindow(GuardedActions, QWidget):
             if w.ticket not in self._listed:
                 self._listed.add(w.ticket)
                 self.log.write("listed", site=self.site.code, ticket=w.ticket, service=w.service)
-        late_greet = []
         for row, (w, minutes) in enumerate(zip(walk_ins, waited, strict=True)):
             if minutes > targets.serve_minutes:
                 self._paint(self.waiting, row, LATE_SERVE, QColor("#ffdd00"))
             elif minutes > targets.greet_minutes and w.state == "checked_in":
                 self._paint(self.waiting, row, LATE_GREET, QColor("#0b0c0c"))
-            if w.state == "checked_in" and minutes > targets.greet_minutes:
-                late_greet.append(w.ticket)
-
         booked = sorted(
             (w for w in waiting if w.appointment_at), key=lambda w: (w.appointment_at, w.ticket)
         )
-        late_greet += self._show_arrived(booked, now)
+        self._show_arrived(booked, now)
+        # Everyone past the greet target, whatever the list shows (the service filter
+        # narrows the list, never the alert), longest waiting first.
+        late_greet = [
+            w.ticket
+            for w in sorted(waiting, key=lambda w: w.arrived_at)
+            if w.state == "checked_in"
+            and (now - datetime.fromisoformat(w.arrived_at)).total_seconds() / 60
+            > targets.greet_minutes
+        ]
 
         today = now.astimezone(self.zone).date()
         appointments = self.office.appointments(self.site.code)  # today and later
@@ -790,8 +795,8 @@ class ReceptionWindow(GuardedActions, QWidget):
         if self.supervisor:
             self._show_supervisor(now, len(late_greet))
 
-    def _show_arrived(self, booked: list[Any], now: datetime) -> list[str]:
-        """Appointment visitors who are here, by appointed time; the ones not greeted in time."""
+    def _show_arrived(self, booked: list[Any], now: datetime) -> None:
+        """Appointment visitors who are here, by appointed time."""
         targets = self.site.targets
         waited = [(now - datetime.fromisoformat(w.arrived_at)).total_seconds() / 60 for w in booked]
         self._fill(
@@ -811,7 +816,6 @@ class ReceptionWindow(GuardedActions, QWidget):
             ],
             [w.ticket for w in booked],
         )
-        late_greet = []
         grace = targets.appointment_grace_minutes
         for row, (w, minutes) in enumerate(zip(booked, waited, strict=True)):
             due = max(
@@ -822,8 +826,6 @@ class ReceptionWindow(GuardedActions, QWidget):
                 self._paint(self.arrived_list, row, LATE_SERVE, QColor("#ffdd00"))
             elif minutes > targets.greet_minutes and w.state == "checked_in":
                 self._paint(self.arrived_list, row, LATE_GREET, QColor("#0b0c0c"))
-            if w.state == "checked_in" and minutes > targets.greet_minutes:
-                late_greet.append(w.ticket)
             if w.ticket not in self._listed:
                 self._listed.add(w.ticket)
                 self.log.write(
@@ -833,7 +835,6 @@ class ReceptionWindow(GuardedActions, QWidget):
                     service=w.service,
                     appointment=True,
                 )
-        return late_greet
 
     def _show_supervisor(self, now: datetime, late_greet: int) -> None:
         """Today's alarms and alerts at this site, open ones and those dealt with."""
@@ -879,18 +880,17 @@ class ReceptionWindow(GuardedActions, QWidget):
         return "" if moment is None else f"{(now - moment).total_seconds() / 60:.0f} min"
 
     def _figures(self, now: datetime, waiting_now: int) -> None:
-        visits = self.office.visits(self.site.code)
         targets = self.site.targets
-        waits = [w for w in (wait_minutes(v) for v in visits) if w is not None]
-        greeted = sum(greet_target_met(v, targets) for v in visits)
-        served = sum(serve_target_met(v, targets) for v in visits)
-        count = len(visits) or 1
-        average = sum(waits) / len(waits) if waits else 0.0
+        today = today_figures(self.office.visits(self.site.code), now, targets)
+        average = "—" if today.average_wait is None else f"{today.average_wait:.0f} min"
         self.figures.setText(
-            f"Today: {len(visits)} visitors · waiting now {waiting_now} · average wait "
-            f"{average:.0f} min · greeted within {targets.greet_minutes} min "
-            f"{100 * greeted / count:.0f}% · called within {targets.serve_minutes} min "
-            f"{100 * served / count:.0f}%"
+            f"Today: {today.visitors} visitors · waiting now {waiting_now} · average wait "
+            f"{average} · greeted within {targets.greet_minutes} min {today.greeted} · "
+            f"called within {targets.serve_minutes} min {today.called}"
+        )
+        self.figures.setToolTip(
+            "Shares count the visitors whose target is decided: greeted (or called) by now, "
+            "or past the target without it. Those still inside it are not counted yet."
         )
 
     @staticmethod

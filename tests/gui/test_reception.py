@@ -366,3 +366,29 @@ def test_a_safety_alarm_cannot_be_missed_is_acknowledged_and_reaches_supervisors
     assert acknowledged[0]["by"] == "Sam Super"
     press(qtbot, window, "supervisor_sign_out")
     assert not window.supervisor and window.supervisor_pages.currentIndex() == 0
+
+
+def test_the_service_filter_never_hides_a_late_visitor_and_shares_count_decided_ones(
+    qtbot, office, tmp_path
+) -> None:
+    parking = office.checkin("bootle", "parking")
+    tax = office.checkin("bootle", "council-tax")
+    clock = Clock()
+    clock.now = datetime.now(UTC) + timedelta(minutes=1)  # both inside the greet target
+    window = ReceptionWindow(
+        office, "bootle", log=EventLog("reception", tmp_path), printer="preview", clock=clock
+    )
+    qtbot.addWidget(window)
+    window.show()
+    office.greet("bootle", tax.ticket)
+    window.refresh()
+    assert "greeted within 2 min 100% of 1" in window.figures.text()  # not 50% of 2
+    assert "called within 15 min —" in window.figures.text()
+
+    clock.now += timedelta(minutes=3)  # the parking visitor is now past the target
+    window.service_filter.setCurrentIndex(window.service_filter.findData("council-tax"))
+    assert [window.waiting.item(r, 0).text() for r in range(window.waiting.rowCount())] == [
+        tax.ticket
+    ]
+    assert f"Not greeted after 2 min: {parking.ticket}" in window.alerts.text()
+    assert "greeted within 2 min 50% of 2" in window.figures.text()
