@@ -378,11 +378,16 @@ def _flags(pairs: Sequence[str]) -> dict[str, str]:
 # -- plumbing -----------------------------------------------------------------------
 
 
+_OPENED: list[Any] = []  # the databases this command opened, closed when it ends (run)
+
+
 def _office(args: argparse.Namespace) -> Any:
     from shared.office import Office
     from shared.store import Database
 
-    office = Office(Database(getattr(args, "db", None)))
+    db = Database(getattr(args, "db", None))
+    _OPENED.append(db)
+    office = Office(db)
     office.ensure_default_sites()
     return office
 
@@ -1145,6 +1150,9 @@ def run(args: argparse.Namespace) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:  # main() called in-process (tests, scripts) leaves no connection open
+        while _OPENED:
+            _OPENED.pop().dispose()
     return 0
 
 

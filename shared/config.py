@@ -17,6 +17,7 @@ import difflib
 import math
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,8 +62,9 @@ class ConfigError(DomainError):
         self.line = line
         self.field = field
         self.message = message
+        shown = _printable(field, limit=120) if field else ""
         where = ", ".join(
-            part for part in (str(path), f"line {line}" if line else "", field or "") if part
+            part for part in (str(path), f"line {line}" if line else "", shown) if part
         )
         super().__init__(f"{where}: {message}")
 
@@ -73,14 +75,29 @@ def default_site_files() -> list[Path]:
 
 
 def load_site(path: str | Path) -> Site:
+    return parse_site(read_site_file(path), str(path))
+
+
+def read_site_file(path: str | Path) -> str:
+    """A site file's text: UTF-8, with or without the byte-order mark Windows Notepad
+    writes; anything else is a ConfigError naming the line of the first bad byte."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as error:
         raise ConfigError(str(path), f"cannot read the file ({error.strerror})") from None
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ConfigError(str(path), f"not UTF-8 text ({error.reason})") from None
-    return parse_site(text, str(path))
+        line = data[: error.start].count(b"\n") + 1
+        utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
+        raise ConfigError(
+            str(path),
+            f"not UTF-8 text (byte 0x{data[error.start]:02X}"
+            + (", the file is UTF-16" if utf16 else "")
+            + '): save it as UTF-8 (in Notepad: Save As, Encoding "UTF-8")',
+            line,
+        ) from None
 
 
 # -- finding the line of a field ------------------------------------------------------
@@ -102,7 +119,12 @@ class Locator:
     """
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
+        # Lines as TOML counts them: split at "\n" only. str.splitlines() also splits at
+        # U+2028, NEL and form feeds, which TOML allows in comments and strings, and so
+        # numbered every later line wrongly.
+        self.lines = [line.removesuffix("\r") for line in text.split("\n")]
+        if self.lines and not self.lines[-1]:
+            self.lines.pop()  # the text's final line break starts no line
         # (table, occurrence) -> (header line, {key: line}); ("", 0) is the top level
         self.blocks: dict[tuple[str, int], tuple[int, dict[str, int]]] = {("", 0): (0, {})}
         self.unclosed_string: int | None = None  # where a multi-line string never ends
@@ -225,7 +247,7 @@ class Checker:
                 hint = f' (did you mean "{close[0]}"?)' if close else ""
                 where = f"{field}.{key}" if field else key
                 raise self.fail(
-                    where, f'unknown field "{key}"{hint}; expected one of {", ".join(allowed)}'
+                    where, f"unknown field {_show(key)}{hint}; expected one of {', '.join(allowed)}"
                 )
 
     def string(
@@ -299,11 +321,11 @@ class Checker:
                 hint = f' (did you mean "{close[0]}"?)' if close else ""
                 raise self.fail(
                     f"{field}.{key}",
-                    f'unknown {noun} "{value}"{hint}; expected some of {", ".join(allowed)}',
+                    f"unknown {noun} {_show(value)}{hint}; expected some of {', '.join(allowed)}",
                     item=value,
                 )
             if value in values[:position]:
-                raise self.fail(f"{field}.{key}", f'"{value}" is listed twice', item=value)
+                raise self.fail(f"{field}.{key}", f"{_show(value)} is listed twice", item=value)
         return values
 
     def code(self, table: dict[str, Any], field: str, key: str = "code") -> str:
@@ -317,13 +339,31 @@ class Checker:
 
 
 def _show(value: Any) -> str:
+    """A value as a message quotes it (see _printable)."""
     if isinstance(value, str):
-        return f'"{value}"'
+        return f'"{_printable(value)}"'
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
         return "a table"
-    return repr(value)
+    return _printable(repr(value))
+
+
+SHOWN = 60  # characters of a bad value that a message quotes
+# Bidirectional embeddings, overrides and isolates: in a message they make text read backwards.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _printable(text: str, limit: int = SHOWN) -> str:
+    """Text from the file as a message may show it: control characters and text-reversing
+    marks written as TOML escapes them (\\u001B), and cut short after `limit` characters,
+    so that a stray escape sequence cannot garble the terminal and a pasted novel
+    does not bury the message."""
+    short = text if len(text) <= limit else text[:limit] + "…"
+    return "".join(
+        f"\\u{ord(c):04X}" if unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS else c
+        for c in short
+    )
 
 
 TOP_KEYS = (
@@ -419,7 +459,7 @@ def _timezone(check: Checker, site: dict[str, Any]) -> str:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise check.fail(
-            "site.timezone", f'unknown time zone "{timezone}" (e.g. "Europe/London")'
+            "site.timezone", f'unknown time zone {_show(timezone)} (e.g. "Europe/London")'
         ) from None
     return timezone
 
@@ -510,7 +550,9 @@ def _icon(check: Checker, table: dict[str, Any], field: str) -> str:
     icon = check.string(table, field, "icon")
     if not (ICONS_DIR / f"{icon}.svg").is_file():
         known = sorted(p.stem for p in ICONS_DIR.glob("*.svg"))
-        raise check.fail(f"{field}.icon", f'no icon "{icon}"; expected one of {", ".join(known)}')
+        raise check.fail(
+            f"{field}.icon", f"no icon {_show(icon)}; expected one of {', '.join(known)}"
+        )
     return icon
 
 
@@ -522,7 +564,7 @@ def _desks(check: Checker, data: dict[str, Any], services: list[Service]) -> lis
         check.known(table, field, DESK_KEYS)
         name = check.string(table, field, "name")
         if any(d.name.casefold() == name.casefold() for d in desks):
-            raise check.fail(f"{field}.name", f'desk "{name}" is named twice')
+            raise check.fail(f"{field}.name", f"desk {_show(name)} is named twice")
         if "services" not in table:
             raise check.fail(f"{field}.services", "is required")
         served = check.strings(table, field, "services")
@@ -532,7 +574,9 @@ def _desks(check: Checker, data: dict[str, Any], services: list[Service]) -> lis
             if code not in codes:
                 close = difflib.get_close_matches(code, codes, n=1)
                 hint = f' (did you mean "{close[0]}"?)' if close else ""
-                raise check.fail(f"{field}.services", f'unknown service "{code}"{hint}', item=code)
+                raise check.fail(
+                    f"{field}.services", f"unknown service {_show(code)}{hint}", item=code
+                )
         with check.building(field):
             desks.append(Desk(name=name, services=frozenset(served)))
 
@@ -600,11 +644,11 @@ def _display(check: Checker, data: dict[str, Any]) -> DisplayOptions:
     announce = check.string(table, "display", "announce", "voice")
     if announce not in ANNOUNCE_MODES:
         raise check.fail(
-            "display.announce", f'expected "voice", "chime" or "silent", got "{announce}"'
+            "display.announce", f'expected "voice", "chime" or "silent", got {_show(announce)}'
         )
     language = check.string(table, "display", "language", "en")
     if language not in ANNOUNCE_LANGUAGES:
-        raise check.fail("display.language", f'expected "en" or "pl", got "{language}"')
+        raise check.fail("display.language", f'expected "en" or "pl", got {_show(language)}')
     return DisplayOptions(announce=announce, language=language)
 
 
