@@ -9,6 +9,7 @@ queue changes (the store's notification) and every few seconds, as waits grow.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from reception.figures import today_figures
 from reception.safety import SafetyBanner, bring_forward, when
@@ -65,6 +67,7 @@ QGroupBox { font-weight: bold; font-size: 15px; }
 """
 KEY = Qt.ItemDataRole.UserRole  # each row's ticket, booking reference or alert id
 ROW_HEIGHT = 28
+PRINTER_SOURCE = "Reception"  # the printer alert's source: reception's own printer
 LATE_GREET = QColor("#ffdd00")  # yellow: past the greet target, not yet greeted
 LATE_SERVE = QColor("#0b0c0c")  # black with yellow text: past the serve target
 
@@ -137,6 +140,7 @@ class ReceptionWindow(GuardedActions, QWidget):
         root.addWidget(self.figures)
         self.pool = QThreadPool(self)  # the window's: it waits for a job in flight
         self.pool.setMaxThreadCount(1)  # one printer, one ticket at a time, in order
+        self._printer_trouble = False  # this console raised a printer alert still open
         self.printed.connect(self._after_print)
         columns = QSplitter(Qt.Orientation.Horizontal)
         columns.setChildrenCollapsible(False)
@@ -433,38 +437,39 @@ class ReceptionWindow(GuardedActions, QWidget):
         self.office.change(self.site.code, ticket, priority=not visit.priority)
 
     def reprint(self) -> None:
-        from shared.printing import print_ticket, ticket_for_reprint
+        from shared.printing import ticket_for_reprint
 
         ticket = self._chosen_visitor()
-        outcome = print_ticket(
-            self.site,
-            ticket_for_reprint(
-                self.office, self.site.code, ticket, self.notices.notice(self.site.code)
-            ),
-            self.printer,
-        )
-        if not outcome.printed:
-            raise DomainError(f"not printed: {outcome.error}")
+        notice = self.notices.notice(self.site.code)
+        self.say(f"Reprinting ticket {ticket}…")
+        self._print(ticket_for_reprint(self.office, self.site.code, ticket, notice))
 
     def add_visitor(self) -> None:
-        from shared.printing import print_ticket, ticket_for_checkin
+        """A visitor who did not use the kiosk: into the queue now, the ticket after."""
+        from shared.printing import ticket_for_checkin
 
         result = self.office.checkin(
-            self.site.code, self.add_service.currentData(), priority=self.add_priority.isChecked()
+            self.site.code,
+            self.add_service.currentData(),
+            priority=self.add_priority.isChecked(),
+            flags=self._add_flags(),
         )
-        self.log.write("checked_in", site=self.site.code, ticket=result.ticket, by="reception")
+        self.log.write(
+            "checked_in",
+            site=self.site.code,
+            ticket=result.ticket,
+            service=result.service,
+            by="reception",
+        )
+        self._clear_add_form()
+        self.say(f"Added: ticket {result.ticket} (printing…)")
+        self._print(ticket_for_checkin(self.site, result, self.notices.notice(self.site.code)))
+
+    def _add_flags(self) -> dict[str, str]:
+        return {}
+
+    def _clear_add_form(self) -> None:
         self.add_priority.setChecked(False)
-        outcome = print_ticket(
-            self.site,
-            ticket_for_checkin(self.site, result, self.notices.notice(self.site.code)),
-            self.printer,
-        )
-        if outcome.printed:
-            self.log.write("ticket_printed", site=self.site.code, ticket=result.ticket)
-        else:
-            raise DomainError(
-                f"{result.ticket} is in the queue but was not printed: {outcome.error}"
-            )
 
     def book(self) -> None:
         local = self.book_at.dateTime().toPython().replace(tzinfo=self.zone)
@@ -525,6 +530,7 @@ class ReceptionWindow(GuardedActions, QWidget):
         self.pool.start(_PrintJob(self, self.site, ticket))
 
     def _after_print(self, number: str, outcome: Any) -> None:
+        """A print job's answer: say so, and keep reception's printer alert true."""
         self.log.write(
             "ticket_printed" if outcome.printed else "ticket_not_printed",
             site=self.site.code,
@@ -533,6 +539,9 @@ class ReceptionWindow(GuardedActions, QWidget):
             preview=outcome.preview,
             error=outcome.error,
         )
+        # With the database away the console says OFFLINE; the next print tells.
+        with contextlib.suppress(SQLAlchemyError):
+            self._printer_alert(number, outcome)
         if outcome.printed:
             self.say(f"Ticket {number} printed")
             return
@@ -541,6 +550,21 @@ class ReceptionWindow(GuardedActions, QWidget):
             f"{number} is in the queue but its ticket was not printed: {outcome.error}"
         )
         self.error.setVisible(True)
+        self.refresh()
+
+    def _printer_alert(self, number: str, outcome: Any) -> None:
+        if outcome.printed and not outcome.warning:
+            if self._printer_trouble:
+                self.notices.resolve(self.site.code, kind="printer", source=PRINTER_SOURCE)
+            self._printer_trouble = False
+            return
+        if outcome.printed:  # it still prints: someone should change the roll soon
+            detail = f"Reception's ticket printer: {outcome.warning}"
+        else:
+            reason = "out of paper" if outcome.out_of_paper else "not working"
+            detail = f"Reception's ticket printer {reason} (last ticket {number}): {outcome.error}"
+        self.notices.raise_alert(self.site.code, "printer", PRINTER_SOURCE, detail)
+        self._printer_trouble = True
 
     def wait_for_printing(self, milliseconds: int = 10_000) -> bool:
         return self.pool.waitForDone(milliseconds)

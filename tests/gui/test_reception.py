@@ -261,7 +261,9 @@ def test_arrived_appointments_have_their_own_list_with_the_same_actions(
     assert number.startswith("H") and f"ticket {number}" in window.status.text()
     assert window.wait_for_printing()
     qtbot.waitUntil(lambda: window.status.text() == f"Ticket {number} printed")
-    printed = [e for e in read_events(tmp_path / "reception.jsonl") if e["event"] == "ticket_printed"]
+    printed = [
+        e for e in read_events(tmp_path / "reception.jsonl") if e["event"] == "ticket_printed"
+    ]
     assert len(printed) == 2 and all(e["preview"].endswith(".png") for e in printed)
 
     # The walk-ins list keeps walk-ins; appointments are listed by appointed time.
@@ -392,3 +394,88 @@ def test_the_service_filter_never_hides_a_late_visitor_and_shares_count_decided_
     ]
     assert f"Not greeted after 2 min: {parking.ticket}" in window.alerts.text()
     assert "greeted within 2 min 50% of 2" in window.figures.text()
+
+
+def test_printing_never_holds_up_the_console_and_a_failing_printer_raises_an_alert(
+    qtbot, office, tmp_path
+) -> None:
+    import time
+
+    from tests.loopback_printer import PrinterListener, PrinterState
+
+    state = PrinterState(answers=False)  # powered but hung: never answers its status
+    printer = PrinterListener(state=state)
+    try:
+        visitor = office.checkin("bootle", "council-tax")
+        window = ReceptionWindow(
+            office,
+            "bootle",
+            log=EventLog("reception", tmp_path),
+            printer=f"tcp://127.0.0.1:{printer.port}",
+        )
+        window.resize(1600, 900)
+        qtbot.addWidget(window)
+        window.show()
+        window.waiting.selectRow(row_of(window.waiting, visitor.ticket))
+        started = time.perf_counter()
+        press(qtbot, window, "reprint")
+        assert time.perf_counter() - started < 1.0  # the printer's 2 s wait is not ours
+        assert f"Reprinting ticket {visitor.ticket}" in window.status.text()
+        qtbot.waitUntil(lambda: window.error.isVisible(), timeout=10_000)
+        assert f"{visitor.ticket} is in the queue but its ticket was not printed" in (
+            window.error.text()
+        )
+        alerts = Notices(office.db).alerts("bootle")
+        assert [(a.kind, a.source) for a in alerts] == [("printer", "Reception")]
+        assert "not working" in alerts[0].detail and visitor.ticket in alerts[0].detail
+        assert "PRINTER" in window.alerts.text()
+        window.grab().save(str(SHOTS / "reception-printer-down.png"))
+
+        state.answers = True  # fixed: the next ticket prints and the alert goes
+        window.tabs.setCurrentIndex(2)
+        press(qtbot, window, "add_visitor")
+        qtbot.waitUntil(lambda: "printed" in window.status.text(), timeout=10_000)
+        added = window.status.text().split()[1]
+        assert Notices(office.db).alerts("bootle") == []
+        assert printer.received.wait(5) and added.encode() in printer.jobs[-1]
+
+        state.paper = "near_end"  # prints, but reception should change the roll soon
+        window.waiting.selectRow(row_of(window.waiting, visitor.ticket))
+        press(qtbot, window, "reprint")
+        qtbot.waitUntil(lambda: bool(Notices(office.db).alerts("bootle")), timeout=10_000)
+        assert "Reception's ticket printer" in Notices(office.db).alerts("bootle")[0].detail
+        assert len(printer.jobs) == 2 and visitor.ticket.encode() in printer.jobs[-1]
+    finally:
+        window.wait_for_printing()
+        printer.close()
+
+
+def test_reception_changes_a_visitors_service_and_priority(qtbot, office, tmp_path) -> None:
+    first = office.checkin("bootle", "council-tax")
+    second = office.checkin("bootle", "council-tax")
+    window = ReceptionWindow(
+        office, "bootle", log=EventLog("reception", tmp_path), printer="preview"
+    )
+    qtbot.addWidget(window)
+    window.show()
+    window.waiting.selectRow(row_of(window.waiting, second.ticket))
+    press(qtbot, window, "priority")
+    assert office.visit("bootle", second.ticket).priority
+    assert window.waiting.item(0, 0).text() == second.ticket  # priority first now
+    assert "PRIORITY" in window.waiting.item(0, 3).text()
+    press(qtbot, window, "priority")
+    assert not office.visit("bootle", second.ticket).priority
+
+    window.waiting.selectRow(row_of(window.waiting, first.ticket))
+    action = next(a for a in window.change_menu.actions() if a.data() == "parking")
+    action.trigger()
+    moved = office.visit("bootle", first.ticket)
+    assert moved.service == "parking" and moved.arrived_at.isoformat() == first.arrived_at
+    assert window.waiting.item(row_of(window.waiting, first.ticket), 1).text() == (
+        "Parking permits and fines"
+    )
+    # Nobody chosen: the console says so and changes nobody.
+    window.waiting.clearSelection()
+    next(a for a in window.change_menu.actions() if a.data() == "housing").trigger()
+    assert "choose a visitor" in window.error.text()
+    assert {w.service for w in office.waiting("bootle")} == {"parking", "council-tax"}
