@@ -11,12 +11,14 @@ from collections.abc import Sequence
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="onestop kiosk", description="The check-in kiosk.")
-    parser.add_argument("--site", required=True, help="site code, e.g. bootle")
-    parser.add_argument("--db", help="database URL (default: $ONESTOP_DB or the local SQLite file)")
+    parser.add_argument("--site", help="site code, e.g. bootle (default: this PC's settings)")
+    parser.add_argument(
+        "--db", help="database URL (default: $ONESTOP_DB, this PC's settings, or local SQLite)"
+    )
     parser.add_argument(
         "--printer", help="printer instead of the site's (tcp://HOST:9100, preview, ...)"
     )
-    parser.add_argument("--name", default="Kiosk 1", help="this kiosk's name on staff screens")
+    parser.add_argument("--name", help='this kiosk\'s name on staff screens (default "Kiosk 1")')
     parser.add_argument("--mode", choices=["checkin", "survey"], default="checkin")
     parser.add_argument("--windowed", action="store_true", help="a normal window, not kiosk mode")
     parser.add_argument("--language", choices=["en", "pl", "ar"], default="en")
@@ -33,7 +35,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from shared.settings import apply_defaults  # under the arguments; see shared/settings.py
+
+    apply_defaults(args, site="site", printer="printer", name="kiosk_name")
+    if not args.site:
+        parser.error("say which site (--site S), or set this PC up: onestop setup")
+    args.name = args.name or "Kiosk 1"
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication

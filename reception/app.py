@@ -12,12 +12,23 @@ from typing import Any
 
 def _common(prog: str, description: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description=description)
-    parser.add_argument("--site", required=True, help="site code, e.g. bootle")
-    parser.add_argument("--db", help="database URL (default: $ONESTOP_DB or the local SQLite file)")
+    parser.add_argument("--site", help="site code, e.g. bootle (default: this PC's settings)")
+    parser.add_argument(
+        "--db", help="database URL (default: $ONESTOP_DB, this PC's settings, or local SQLite)"
+    )
     parser.add_argument("--log-dir", help="where the JSON-lines event log goes")
     parser.add_argument("--windowed", action="store_true", help="a normal window")
     parser.add_argument("--screenshot", metavar="PNG", help="save the first screen and quit")
     return parser
+
+
+def _defaults(parser: argparse.ArgumentParser, args: argparse.Namespace, **mapping: str) -> None:
+    """This PC's settings under the arguments (shared/settings.py says the order)."""
+    from shared.settings import apply_defaults
+
+    apply_defaults(args, site="site", **mapping)
+    if not args.site:
+        parser.error("say which site (--site S), or set this PC up: onestop setup")
 
 
 def _start(args: argparse.Namespace, app_name: str, make: Callable[..., Any]) -> int:
@@ -72,6 +83,7 @@ def display_main(argv: Sequence[str] | None = None) -> int:
         help="the announcements' language (default: the site's [display] language)",
     )
     args = parser.parse_args(argv)
+    _defaults(parser, args, mode="announce", language="voice_language")
 
     def make(office: Any, log: Any) -> Any:
         from reception.display import build_display
@@ -97,11 +109,16 @@ def display_main(argv: Sequence[str] | None = None) -> int:
 
 def desk_main(argv: Sequence[str] | None = None) -> int:
     parser = _common("onestop desk", "A Customer Service Advisor's desk console.")
-    parser.add_argument("--desk", required=True, help='desk name or number, e.g. "Desk 4" or 4')
+    parser.add_argument(
+        "--desk", help='desk name or number, e.g. "Desk 4" or 4 (default: this PC\'s settings)'
+    )
     parser.add_argument(
         "--on-top", action="store_true", help="keep the console above other windows"
     )
     args = parser.parse_args(argv)
+    _defaults(parser, args, desk="desk")
+    if not args.desk:
+        parser.error("say which desk (--desk 4), or set this PC up: onestop setup")
 
     def make(office: Any, log: Any) -> Any:
         from reception.desk import DeskWindow
@@ -118,13 +135,22 @@ def desk_main(argv: Sequence[str] | None = None) -> int:
 def reception_main(argv: Sequence[str] | None = None) -> int:
     parser = _common("onestop reception", "The reception console.")
     parser.add_argument("--printer", help="printer for tickets added by hand")
+    parser.add_argument(
+        "--supervisor", action="store_true", help="open on the Supervisor tab (for Reports)"
+    )
     args = parser.parse_args(argv)
+    _defaults(parser, args, printer="printer")
 
     def make(office: Any, log: Any) -> Any:
         from reception.console import ReceptionWindow
         from shared.qt.notifier import QueueNotifier
 
         window = ReceptionWindow(office, args.site, log=log, printer=args.printer)
+        if args.supervisor:
+            tabs = window.tabs
+            tabs.setCurrentIndex(
+                next(i for i in range(tabs.count()) if tabs.tabText(i) == "Supervisor")
+            )
         notifier = QueueNotifier(office.db.url, [args.site], parent=window)
         notifier.changed.connect(window.refresh)
         return window, notifier

@@ -223,6 +223,7 @@ def build_parser() -> Parser:
     verbs.add_parser("display", help="the call-forward display: onestop display --help")
     verbs.add_parser("desk", help="a CSA's desk console: onestop desk --help")
     verbs.add_parser("reception", help="the reception console: onestop reception --help")
+    verbs.add_parser("setup", help="set this PC up (a wizard), export or import its settings")
 
     report = verbs.add_parser(
         "report",
@@ -1091,6 +1092,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kiosk.app import main as kiosk_main
 
         return kiosk_main(argv[1:])
+    if argv[:1] == ["setup"]:  # the wizard and the settings file: shared/settings.py
+        from shared.settings import setup_main
+
+        return setup_main(argv[1:])
     if argv[:1] in (["display"], ["desk"], ["reception"]):
         from reception import app as apps
 

@@ -4,7 +4,7 @@ The PostgreSQL server is started once per test session on a loopback port and
 stopped at the end; each test gets a fresh empty database on it. Without
 PostgreSQL binaries, tests that need it are skipped, or fail when CI=true.
 
-At import: Qt draws offscreen, speech is off, and the data and log folders are
+At import: Qt draws offscreen, speech is off, and the data, log and settings folders are
 a scratch folder of this session (deleted at the end), never the user's own.
 """
 
@@ -24,6 +24,7 @@ os.environ.setdefault("ONESTOP_SPEECH", "off")  # tests that speak render to fil
 _SCRATCH = tempfile.mkdtemp(prefix="onestop-tests-")
 os.environ["ONESTOP_DATA_DIR"] = os.path.join(_SCRATCH, "data")
 os.environ["ONESTOP_LOG_DIR"] = os.path.join(_SCRATCH, "log")
+os.environ["ONESTOP_CONFIG_DIR"] = os.path.join(_SCRATCH, "config")  # never this PC's settings
 os.environ.pop("ONESTOP_DB", None)
 
 from tests.pg import NoPostgres, PostgresServer  # noqa: E402

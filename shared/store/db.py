@@ -68,8 +68,9 @@ def default_url() -> str:
 
 
 def resolve_url(url: str | None = None) -> str:
-    """--db, else ONESTOP_DB, else the SQLite file in the data folder."""
-    chosen = url or os.environ.get("ONESTOP_DB") or default_url()
+    """--db, else ONESTOP_DB, else this PC's settings (`onestop setup`), else the SQLite
+    file in the data folder."""
+    chosen = url or os.environ.get("ONESTOP_DB") or _settings_database() or default_url()
     try:
         parsed = make_url(chosen)
     except ArgumentError:
@@ -84,6 +85,12 @@ def resolve_url(url: str | None = None) -> str:
     if parsed.get_backend_name() == "postgresql" and parsed.drivername != "postgresql+psycopg":
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
+
+
+def _settings_database() -> str:
+    from shared.settings import load_settings  # a broken file: SettingsError, a DomainError
+
+    return load_settings().database
 
 
 # Without these a PC waits for the operating system's TCP timeouts (minutes) when the
