@@ -57,7 +57,7 @@ done
 command -v "$psql" >/dev/null || fail "no $psql here: install the PostgreSQL client (apt-get install postgresql-client)"
 
 run_psql() {
-    "$psql" -X -q -v ON_ERROR_STOP=1 "$@"
+    "$psql" -X -q -P pager=off -v ON_ERROR_STOP=1 "$@"
 }
 
 # Which of the login roles exist already (they keep their passwords).
@@ -103,7 +103,8 @@ rm -f "$secrets"
 
 cat <<EOF
 OneStop database '$db' ready; its roles: ${apps[*]/#/$prefix}.
-Next, as the admin (it runs the migrations), from a PC with OneStop:
-  onestop db upgrade --db 'postgresql+psycopg://${prefix}admin:PASSWORD@SERVER/$db?sslmode=verify-full&sslrootcert=CA.pem'
+Next, as the admin (it runs the migrations), from a PC with OneStop and the admin's
+password in its pgpass file (docs/deploy.md):
+  onestop db upgrade --db 'postgresql+psycopg://${prefix}admin@SERVER/$db?sslmode=verify-full&sslrootcert=CA.pem'
 then run this script again, so that the new tables get their privileges.
 EOF
