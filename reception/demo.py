@@ -146,7 +146,7 @@ def run_window_demo(minutes: float = 30.0, screenshot: str | None = None, seed: 
     else:
         later(minutes * 60, app.quit)
     print(
-        f"OneStop demo: Bootle, {minutes:.0f} minutes. Desk 1 is yours: "
+        f"OneStop demo: Bootle, {minutes:g} minutes. Desk 1 is yours: "
         "sign in as 'Demo CSA', PIN 1234. Logs in " + str(logs),
         flush=True,
     )
@@ -156,8 +156,11 @@ def run_window_demo(minutes: float = 30.0, screenshot: str | None = None, seed: 
 
 
 def has_screen() -> bool:
+    """A screen to show windows on, or a Qt platform chosen on purpose
+    (QT_QPA_PLATFORM=offscreen: the windows run, drawn nowhere)."""
     return bool(
         os.environ.get("DISPLAY")
         or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM")
         or sys.platform in ("win32", "darwin")
     )
