@@ -51,22 +51,52 @@ from shared.qt.jobs import tell
 from shared.staff import Staff
 
 STYLE = """
-QWidget#reception { background: #ffffff; }
-QLabel { color: #0b0c0c; font-size: 15px; }
-QLabel#alerts { background: #0b0c0c; color: #ffdd00; font-size: 20px; font-weight: bold;
-    padding: 8px; }
-QLabel#figures { font-size: 18px; font-weight: bold; }
-QLabel#error { background: #ffdd00; color: #0b0c0c; font-weight: bold; padding: 4px; }
-QLabel#status { background: #e8f1f8; color: #0b0c0c; font-size: 18px; font-weight: bold;
-    padding: 4px; border-left: 6px solid #005a87; }
-QPushButton { background: #005a87; color: white; font-size: 15px; font-weight: bold;
-    min-height: 34px; border: 2px solid #0b0c0c; border-radius: 5px; padding: 2px 10px; }
-QPushButton#greet { font-size: 20px; min-height: 48px; }
-QTableWidget { font-size: 15px; }
-QGroupBox { font-weight: bold; font-size: 15px; }
+QWidget#reception {{ background: #ffffff; }}
+QLabel {{ color: #0b0c0c; font-size: {base}px; }}
+QLabel#alerts {{ background: #0b0c0c; color: #ffdd00; font-size: {alerts}px; font-weight: bold;
+    padding: {pad}px 8px; }}
+QLabel#figures {{ font-size: {figures}px; font-weight: bold; }}
+QLabel#error {{ background: #ffdd00; color: #0b0c0c; font-weight: bold; padding: 4px; }}
+QLabel#status {{ background: #e8f1f8; color: #0b0c0c; font-size: {figures}px; font-weight: bold;
+    padding: 3px 6px; border-left: 6px solid #005a87; }}
+QPushButton {{ background: #005a87; color: white; font-size: {base}px; font-weight: bold;
+    min-height: {button}px; border: 2px solid #0b0c0c; border-radius: 5px; padding: 2px 10px; }}
+QPushButton#greet {{ font-size: {greet}px; min-height: {button}px; }}
+QTableWidget {{ font-size: {base}px; }}
+QHeaderView::section {{ font-size: {small}px; padding: 2px 4px; }}
+QTabBar::tab {{ font-size: {small}px; padding: {pad}px 6px; }}
+QTabBar::tab:selected {{ font-weight: bold; }}
+QCheckBox, QLineEdit, QComboBox, QSpinBox, QDateTimeEdit {{ font-size: {base}px; }}
 """
+SIZES = {  # a reception PC's screen, and a quarter of one (the demo, a small monitor)
+    False: {
+        "base": 15,
+        "small": 14,
+        "alerts": 20,
+        "pad": 6,
+        "figures": 17,
+        "greet": 20,
+        "button": 36,
+    },
+    True: {
+        "base": 14,
+        "small": 13,
+        "alerts": 16,
+        "pad": 3,
+        "figures": 14,
+        "greet": 17,
+        "button": 28,
+    },
+}
+COMPACT_BELOW = (1200, 700)  # width, height: smaller type and rows below either
+ROW_HEIGHTS = {False: 28, True: 23}
 KEY = Qt.ItemDataRole.UserRole  # each row's ticket, booking reference or alert id
-ROW_HEIGHT = 28
+NEEDS = [  # the kiosk's questions (shared/config.py QUESTIONS), as reception asks them
+    ("private_room", "Private room"),
+    ("hearing_loop", "Hearing loop"),
+    ("step_free_access", "Step-free access"),
+]
+LATE_SHOWN = (6, 4)  # tickets named in the alerts bar, then compact (the Alerts tab: all)
 PRINTER_SOURCE = "Reception"  # the printer alert's source: reception's own printer
 LATE_GREET = QColor("#ffdd00")  # yellow: past the greet target, not yet greeted
 LATE_SERVE = QColor("#0b0c0c")  # black with yellow text: past the serve target
@@ -104,7 +134,8 @@ class ReceptionWindow(GuardedActions, QWidget):
     ) -> None:
         super().__init__()
         self.setObjectName("reception")
-        self.setStyleSheet(STYLE)
+        self._tables: list[QTableWidget] = []
+        self.compact: bool | None = None
         self.office = office
         self.notices = Notices(office.db)
         self.staff = Staff(office.db)
@@ -148,15 +179,23 @@ class ReceptionWindow(GuardedActions, QWidget):
         columns.addWidget(self._visitors_panel())
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
+        self.tabs.setUsesScrollButtons(False)  # every tab in sight, their words cut if need be
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
         self.tabs.addTab(self._desks_tab(), "Desks")
-        self.tabs.addTab(self._bookings_tab(), "Appointments")
-        self.tabs.addTab(self._add_tab(), "Add a visitor")
-        self.tabs.addTab(self._delay_tab(), "Delay notice")
-        self.tabs.addTab(self._alerts_tab(), "Alerts")
+        self.tabs.addTab(self._bookings_tab(), "Bookings")
+        self.delay_page = QWidget()  # adding a visitor, and the delay notice
+        forms = QVBoxLayout(self.delay_page)
+        forms.addWidget(self._add_tab())
+        forms.addWidget(self._delay_tab())
+        forms.addStretch(1)
+        self.tabs.addTab(self.delay_page, "Add / Delay")
+        self.alerts_page = self._alerts_tab()
+        self.tabs.addTab(self.alerts_page, "Alerts")
         self.tabs.addTab(self._supervisor_tab(), "Supervisor")
         columns.addWidget(self.tabs)
-        columns.setStretchFactor(0, 3)
-        columns.setStretchFactor(1, 2)
+        columns.setStretchFactor(0, 11)
+        columns.setStretchFactor(1, 9)
+        columns.setSizes([1100, 900])  # the visitors a little wider than the tabs
         self.reports_window: Any = None
         self.supervisor = ""  # the supervisor signed in here, if any
 
@@ -170,6 +209,7 @@ class ReceptionWindow(GuardedActions, QWidget):
         self.timer = QTimer(self, interval=5000)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
+        self._fit(self.width(), self.height())
         self.refresh()
 
     # -- panels ----------------------------------------------------------------------------
@@ -204,8 +244,8 @@ class ReceptionWindow(GuardedActions, QWidget):
         self.arrived_list.setObjectName("arrived_list")
         arrived_layout.addWidget(self.arrived_list, 1)
         lists.addWidget(arrived)
-        lists.setStretchFactor(0, 3)
-        lists.setStretchFactor(1, 2)
+        lists.setStretchFactor(0, 2)
+        lists.setStretchFactor(1, 1)
         layout.addWidget(lists, 1)
         actions = QHBoxLayout()
         actions.addWidget(self._button("Greet", self.greet, "greet"), 2)
@@ -240,13 +280,14 @@ class ReceptionWindow(GuardedActions, QWidget):
     def _desks_tab(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.desks = self._table(["Desk", "Staff", "Status", "Serving", "For", "Parked"], stretch=5)
+        self.desks = self._table(["Desk", "Staff", "Status", "Serving", "For"], stretch=1)
         self.desks.setObjectName("desks")
-        layout.addWidget(self.desks, 3)
-        layout.addWidget(QLabel("<b>Parked at desks</b> (put aside by a CSA)"))
+        layout.addWidget(self.desks, 2)
+        self.parked_heading = QLabel("<b>Parked at desks</b>")
+        layout.addWidget(self.parked_heading)
         self.parked = self._table(["Ticket", "Service", "Desk", "Parked for"], stretch=1)
         self.parked.setObjectName("parked")
-        layout.addWidget(self.parked, 2)
+        layout.addWidget(self.parked, 1)
         row = QHBoxLayout()
         row.addWidget(self._button("Return to queue", self.return_to_queue, "return_to_queue"))
         row.addWidget(self._button("Left", self.parked_left, "parked_left"))
@@ -261,6 +302,9 @@ class ReceptionWindow(GuardedActions, QWidget):
             ["Time", "Reference", "Service", "Status", "Ticket"], stretch=2
         )
         self.appointments.setObjectName("appointments")
+        self.appointments.itemSelectionChanged.connect(self._booking_chosen)
+        self._bookings: dict[str, dict[str, Any]] = {}
+        self._booking_shown: str | None = None
         layout.addWidget(self.appointments, 1)
         form = QGridLayout()
         self.book_service = self._services_combo("book_service")
@@ -281,14 +325,36 @@ class ReceptionWindow(GuardedActions, QWidget):
 
     def _add_tab(self) -> QWidget:
         page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addWidget(QLabel("<b>Add a visitor</b> who did not use the kiosk"))
+        layout = QGridLayout(page)
+        layout.addWidget(QLabel("<b>Add a visitor</b> who did not use the kiosk"), 0, 0, 1, 2)
         self.add_service = self._services_combo("add_service")
-        layout.addWidget(self.add_service)
+        layout.addWidget(self.add_service, 1, 0, 1, 2)
         self.add_priority = QCheckBox("Priority")
-        layout.addWidget(self.add_priority)
-        layout.addWidget(self._button("Add and print", self.add_visitor, "add_visitor"))
-        layout.addStretch(1)
+        self.add_priority.setObjectName("add_priority")
+        self.add_help = QCheckBox("Needs help")
+        self.add_help.setObjectName("add_help")
+        self.add_interpreter = QCheckBox("Interpreter")
+        self.add_interpreter.setObjectName("add_interpreter")
+        self.add_language = QLineEdit(placeholderText="Language, e.g. Polish")
+        self.add_language.setObjectName("add_language")
+        self.add_interpreter.toggled.connect(self.add_language.setEnabled)
+        self.add_language.setEnabled(False)
+        self.add_needs = {}
+        for name, text in NEEDS:
+            box = QCheckBox(text)
+            box.setObjectName(f"add_{name}")
+            self.add_needs[name] = box
+        layout.addWidget(self.add_priority, 2, 0)
+        layout.addWidget(self.add_help, 2, 1)
+        layout.addWidget(self.add_interpreter, 3, 0)
+        layout.addWidget(self.add_language, 3, 1)
+        for index, box in enumerate(self.add_needs.values()):
+            layout.addWidget(box, 4 + index // 2, index % 2)
+        row = 5 + (len(self.add_needs) - 1) // 2
+        layout.addWidget(
+            self._button("Add and print", self.add_visitor, "add_visitor"), row, 0, 1, 2
+        )
+        layout.setRowStretch(row + 1, 1)
         return page
 
     def _delay_tab(self) -> QWidget:
@@ -297,16 +363,23 @@ class ReceptionWindow(GuardedActions, QWidget):
         layout.addWidget(
             QLabel("<b>Delay notice</b>: the kiosk, the display and new tickets"), 0, 0, 1, 2
         )
+        self.delay_now = QLabel("")
+        self.delay_now.setObjectName("delay_now")
+        self.delay_now.setWordWrap(True)
+        layout.addWidget(self.delay_now, 1, 0, 1, 2)
         self.delay_reason = QLineEdit(placeholderText="Reason, e.g. two advisers are on training")
         self.delay_reason.setObjectName("delay_reason")
         self.delay_minutes = QSpinBox(minimum=0, maximum=600, suffix=" min")
         self.delay_minutes.setObjectName("delay_minutes")
-        layout.addWidget(self.delay_reason, 1, 0, 1, 2)
-        layout.addWidget(QLabel("Estimated extra wait"), 2, 0)
-        layout.addWidget(self.delay_minutes, 2, 1)
-        layout.addWidget(self._button("Set", self.set_delay, "set_delay"), 3, 0)
-        layout.addWidget(self._button("Clear", self.clear_delay, "clear_delay"), 3, 1)
-        layout.setRowStretch(4, 1)
+        layout.addWidget(self.delay_reason, 2, 0, 1, 2)
+        layout.addWidget(QLabel("Estimated extra wait"), 3, 0)
+        layout.addWidget(self.delay_minutes, 3, 1)
+        layout.addWidget(self._button("Set", self.set_delay, "set_delay"), 4, 0)
+        layout.addWidget(self._button("Clear", self.clear_delay, "clear_delay"), 4, 1)
+        layout.setContentsMargins(0, 6, 0, 0)
+        notice = self.notices.notice(self.site.code)  # what visitors are being told now
+        self.delay_reason.setText(notice.delay_reason or "")
+        self.delay_minutes.setValue(notice.delay_minutes or 0)
         return page
 
     def _alerts_tab(self) -> QWidget:
@@ -369,7 +442,8 @@ class ReceptionWindow(GuardedActions, QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setWordWrap(False)
         table.verticalHeader().setVisible(False)
-        table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        table.verticalHeader().setDefaultSectionSize(ROW_HEIGHTS[False])
+        self._tables.append(table)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
@@ -466,10 +540,23 @@ class ReceptionWindow(GuardedActions, QWidget):
         self._print(ticket_for_checkin(self.site, result, self.notices.notice(self.site.code)))
 
     def _add_flags(self) -> dict[str, str]:
-        return {}
+        """The visitor's needs, as the kiosk records them."""
+        flags = {name: "yes" for name, box in self.add_needs.items() if box.isChecked()}
+        if self.add_interpreter.isChecked():
+            flags["interpreter"] = self.add_language.text().strip() or "yes"
+        if self.add_help.isChecked():
+            flags["help"] = "yes"
+        return flags
 
     def _clear_add_form(self) -> None:
-        self.add_priority.setChecked(False)
+        for box in (
+            self.add_priority,
+            self.add_help,
+            self.add_interpreter,
+            *self.add_needs.values(),
+        ):
+            box.setChecked(False)
+        self.add_language.clear()
 
     def book(self) -> None:
         local = self.book_at.dateTime().toPython().replace(tzinfo=self.zone)
@@ -480,6 +567,18 @@ class ReceptionWindow(GuardedActions, QWidget):
             self.book_ref.text().strip() or None,
         )
         self.book_ref.clear()
+
+    def _booking_chosen(self) -> None:
+        """Choosing a booking shows its service and time, ready to change."""
+        ref = self._key(self.appointments)
+        if ref is None or ref == self._booking_shown or ref not in self._bookings:
+            self._booking_shown = ref
+            return
+        self._booking_shown = ref
+        booking = self._bookings[ref]
+        self.book_service.setCurrentIndex(self.book_service.findData(booking["service"]))
+        local = datetime.fromisoformat(booking["at"]).astimezone(self.zone)
+        self.book_at.setDateTime(QDateTime(local.date(), local.time().replace(microsecond=0)))
 
     def change_booking(self) -> None:
         """The selected booking takes the service and time set above."""
@@ -507,16 +606,23 @@ class ReceptionWindow(GuardedActions, QWidget):
         self._print(ticket_for_checkin(self.site, result, self.notices.notice(self.site.code)))
 
     def set_delay(self) -> None:
-        self.notices.set_delay(
+        notice = self.notices.set_delay(
             self.site.code,
             self.delay_reason.text().strip() or None,
             self.delay_minutes.value() or None,
+        )
+        self.log.write(
+            "delay_notice",
+            site=self.site.code,
+            reason=notice.delay_reason,
+            minutes=notice.delay_minutes,
         )
 
     def clear_delay(self) -> None:
         self.notices.set_delay(self.site.code, None, None)
         self.delay_reason.clear()
         self.delay_minutes.setValue(0)
+        self.log.write("delay_notice", site=self.site.code, reason=None, minutes=None)
 
     def resolve_alert(self) -> None:
         key = self._selected(self.alert_table, "an alert")
@@ -651,6 +757,21 @@ class ReceptionWindow(GuardedActions, QWidget):
         except SQLAlchemyError:
             pass  # tried again tomorrow; the figures never depend on it
 
+    def resizeEvent(self, event: Any) -> None:
+        self._fit(event.size().width(), event.size().height())
+        super().resizeEvent(event)
+
+    def _fit(self, width: int, height: int) -> None:
+        """Smaller type and rows on a small screen (or a quarter of one), so the lists
+        still show a useful number of visitors."""
+        compact = width < COMPACT_BELOW[0] or height < COMPACT_BELOW[1]
+        if compact == self.compact:
+            return
+        self.compact = compact
+        self.setStyleSheet(STYLE.format(**SIZES[compact]))
+        for table in self._tables:
+            table.verticalHeader().setDefaultSectionSize(ROW_HEIGHTS[compact])
+
     @staticmethod
     def _sound_dir() -> Any:
         from shared.store.db import data_dir
@@ -696,7 +817,7 @@ class ReceptionWindow(GuardedActions, QWidget):
                     self.site.service(w.service).name,
                     f"{minutes:.0f} min",
                     self._needs(w),
-                    w.state.replace("_", " "),
+                    "greeted" if w.state == "greeted" else "not greeted",
                 ]
                 for w, minutes in zip(walk_ins, waited, strict=True)
             ],
@@ -746,6 +867,7 @@ class ReceptionWindow(GuardedActions, QWidget):
             ],
             [a["ref"] for a in appointments],
         )
+        self._bookings = {a["ref"]: a for a in appointments}
 
         with_desks = self.office.with_desks(self.site.code)
         at_desks = {v.desk: v for v in with_desks if v.state in (State.CALLED, State.SERVING)}
@@ -765,7 +887,6 @@ class ReceptionWindow(GuardedActions, QWidget):
                     self._since(at_desks[s.desk].called_at, now)
                     if s.desk in at_desks
                     else self._since(s.status_since, now),
-                    ", ".join(v.ticket for v in parked if v.desk == s.desk),
                 ]
                 for s in sessions
             ],
@@ -784,11 +905,10 @@ class ReceptionWindow(GuardedActions, QWidget):
             ],
             [v.ticket for v in parked],
         )
-        self.tabs.setTabText(
-            0,
-            f"Desks ({len(sessions)}, {len(parked)} parked)"
+        self.parked_heading.setText(
+            f"<b>Parked at desks</b>: {len(parked)} (put aside by a CSA)"
             if parked
-            else f"Desks ({len(sessions)})",
+            else "<b>Parked at desks</b>: nobody"
         )
 
         alerts = self.notices.alerts(self.site.code)
@@ -803,16 +923,31 @@ class ReceptionWindow(GuardedActions, QWidget):
             ]
             for a in alerts
         ]
+        arrived = {w.ticket: datetime.fromisoformat(w.arrived_at) for w in waiting}
         rows += [
-            ["", "NOT GREETED", t, f"past the {targets.greet_minutes}-minute greet target"]
+            [
+                arrived[t].astimezone(self.zone).strftime("%H:%M"),
+                "NOT GREETED",
+                t,
+                f"waiting {self._since(arrived[t], now)} (target {targets.greet_minutes} min)",
+            ]
             for t in late_greet
         ]
         self._fill(
             self.alert_table, rows, [str(a.id) for a in alerts] + [f"greet:{t}" for t in late_greet]
         )
+        self.tabs.setTabText(
+            self.tabs.indexOf(self.alerts_page), f"Alerts {len(rows)}" if rows else "Alerts"
+        )
         urgent = [f"{a.kind.upper()}: {a.detail or a.source}" for a in alerts if a.kind != "safety"]
         if late_greet:
-            urgent.append(f"Not greeted after {targets.greet_minutes} min: {', '.join(late_greet)}")
+            named = LATE_SHOWN[bool(self.compact)]
+            shown = ", ".join(late_greet[:named])
+            more = len(late_greet) - named
+            urgent.append(
+                f"Not greeted after {targets.greet_minutes} min: {shown}"
+                + (f" and {more} more" if more > 0 else "")
+            )
         self.alerts.setText("   ■   ".join(urgent) if urgent else "No alerts")
         self.alerts.setStyleSheet("" if urgent else "background: #e8f1f8; color: #0b0c0c;")
         self._figures(now, len(waiting))
@@ -834,7 +969,7 @@ class ReceptionWindow(GuardedActions, QWidget):
                     self.site.service(w.service).name,
                     f"{minutes:.0f} min",
                     self._needs(w),
-                    w.state.replace("_", " "),
+                    "greeted" if w.state == "greeted" else "not greeted",
                 ]
                 for w, minutes in zip(booked, waited, strict=True)
             ],
@@ -895,13 +1030,33 @@ class ReceptionWindow(GuardedActions, QWidget):
         needs = [
             f"{k.replace('_', ' ')}" + (f" ({v})" if v not in ("", "yes") else "")
             for k, v in w.flags.items()
+            if k != "help"
         ]
+        if "help" in w.flags:
+            needs.insert(0, "NEEDS HELP")
         if w.priority:
             needs.insert(0, "PRIORITY")
         return ", ".join(needs)
 
     def _since(self, moment: datetime | None, now: datetime) -> str:
         return "" if moment is None else f"{(now - moment).total_seconds() / 60:.0f} min"
+
+    def _show_delay(self) -> str:
+        """What visitors are being told about delays now; a few words for the figures."""
+        notice = self.notices.notice(self.site.code)
+        if not notice.delay_reason and not notice.delay_minutes:
+            self.delay_now.setText("No delay notice is showing.")
+            self.tabs.setTabText(self.tabs.indexOf(self.delay_page), "Add / Delay")
+            return ""
+        estimate = f" — about {notice.delay_minutes} min more" if notice.delay_minutes else ""
+        self.delay_now.setText(
+            f"<b>Showing now</b> on the kiosk, the display and new tickets: "
+            f"{notice.delay_reason or 'Delays'}{estimate}"
+        )
+        self.tabs.setTabText(self.tabs.indexOf(self.delay_page), "Add / Delay ON")
+        return (
+            f" · delay notice on{f' (+{notice.delay_minutes} min)' if notice.delay_minutes else ''}"
+        )
 
     def _figures(self, now: datetime, waiting_now: int) -> None:
         targets = self.site.targets
@@ -910,7 +1065,7 @@ class ReceptionWindow(GuardedActions, QWidget):
         self.figures.setText(
             f"Today: {today.visitors} visitors · waiting now {waiting_now} · average wait "
             f"{average} · greeted within {targets.greet_minutes} min {today.greeted} · "
-            f"called within {targets.serve_minutes} min {today.called}"
+            f"called within {targets.serve_minutes} min {today.called}" + self._show_delay()
         )
         self.figures.setToolTip(
             "Shares count the visitors whose target is decided: greeted (or called) by now, "

@@ -33,6 +33,10 @@ from shared.office import Office
 from shared.qt.actions import GuardedActions
 from shared.staff import Staff
 
+DETAIL_HINTS = {  # what the box beside the outcome asks for (short: it must fit)
+    "referred": "Which back office?",
+    "avoidable": "Why avoidable?",
+}
 OUTCOMES = [
     ("resolved", "Resolved at first point of contact"),
     ("referred", "Referred to a back office"),
@@ -44,11 +48,13 @@ STYLE = """
 QWidget#desk { background: #f3f2f1; }
 QLabel { color: #0b0c0c; font-size: 16px; }
 QLabel#current { font-size: 40px; font-weight: bold; }
+QLabel#sign_in_title { font-size: 32px; font-weight: bold; }
+QLabel#waiting { font-weight: bold; }
 QLabel#error { color: #0b0c0c; background: #ffdd00; padding: 4px; font-weight: bold; }
 QPushButton { background: #005a87; color: white; font-size: 16px; font-weight: bold;
-    min-height: 40px; border: 2px solid #0b0c0c; border-radius: 6px; padding: 2px 10px; }
+    min-height: 36px; border: 2px solid #0b0c0c; border-radius: 6px; padding: 2px 10px; }
 QPushButton:disabled { background: #b1b4b6; color: #0b0c0c; }
-QPushButton#call_next { font-size: 22px; min-height: 56px; }
+QPushButton#call_next { font-size: 22px; min-height: 50px; }
 QPushButton#alarm { background: #0b0c0c; color: #ffdd00; border: 4px solid #ffdd00; }
 QLabel#alarm_status { background: #0b0c0c; color: #ffdd00; font-size: 18px; font-weight: bold;
     padding: 6px; }
@@ -78,6 +84,8 @@ class DeskWindow(GuardedActions, QWidget):
         if on_top:
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
         root = QVBoxLayout(self)
+        root.setContentsMargins(8, 8, 8, 8)
+        root.setSpacing(6)
         self.stack = QStackedWidget()
         root.addWidget(self.stack)
         self.alarm_status = QLabel("")
@@ -98,9 +106,17 @@ class DeskWindow(GuardedActions, QWidget):
     # -- pages -----------------------------------------------------------------------------
 
     def _sign_in_page(self) -> QWidget:
+        """A small form in the middle of the window, its heading on top of it."""
         page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addWidget(QLabel(f"<b>{self.desk.name}</b> — {self.site.name}"))
+        outer = QVBoxLayout(page)
+        outer.addStretch(1)
+        form = QWidget()
+        form.setMaximumWidth(460)
+        layout = QVBoxLayout(form)
+        title = QLabel(self.desk.name)
+        title.setObjectName("sign_in_title")
+        layout.addWidget(title)
+        layout.addWidget(QLabel(f"{self.site.name} — sign in to start calling"))
         self.name = QLineEdit(placeholderText="Your name")
         self.name.setObjectName("name")
         self.pin = QLineEdit(placeholderText="PIN", echoMode=QLineEdit.EchoMode.Password)
@@ -109,21 +125,31 @@ class DeskWindow(GuardedActions, QWidget):
         layout.addWidget(self.name)
         layout.addWidget(self.pin)
         layout.addWidget(self._button("Sign in", self.sign_in, "sign_in"))
+        outer.addWidget(form, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
         return page
 
     def _work_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        top = QHBoxLayout()
         self.heading = QLabel("")
-        layout.addWidget(self.heading)
+        top.addWidget(self.heading, 1)
+        self.waiting = QLabel("")
+        self.waiting.setObjectName("waiting")
+        top.addWidget(self.waiting)
+        layout.addLayout(top)
+        visitor = QHBoxLayout()
         self.current = QLabel("—")
         self.current.setObjectName("current")
-        layout.addWidget(self.current)
+        self.current.setMinimumWidth(150)
+        visitor.addWidget(self.current)
         self.details = QLabel("")
         self.details.setWordWrap(True)
-        layout.addWidget(self.details)
-        self.waiting = QLabel("")
-        layout.addWidget(self.waiting)
+        visitor.addWidget(self.details, 1)
+        layout.addLayout(visitor)
         self.call_next_button = self._button("Call next", self.call_next, "call_next")
         layout.addWidget(self.call_next_button)
         grid = QGridLayout()
@@ -136,17 +162,22 @@ class DeskWindow(GuardedActions, QWidget):
         ):
             grid.addWidget(widget, 0, index)
         layout.addLayout(grid)
-        finish_row = QHBoxLayout()
+        finish_row = QGridLayout()
         self.outcome = QComboBox()
         self.outcome.setObjectName("outcome")
         for code, text in OUTCOMES:
             self.outcome.addItem(text, code)
-        self.outcome_detail = QLineEdit(placeholderText="Back office, or the avoidable reason")
+        self.outcome_detail = QLineEdit()
         self.outcome_detail.setObjectName("outcome_detail")
+        self.outcome.currentIndexChanged.connect(self._outcome_chosen)
+        self._outcome_chosen()
         self.finish_button = self._button("Finish", self.finish, "finish")
-        finish_row.addWidget(self.outcome, 2)
-        finish_row.addWidget(self.outcome_detail, 2)
-        finish_row.addWidget(self.finish_button, 1)
+        finish_row.addWidget(self.outcome, 0, 0)
+        finish_row.addWidget(self.outcome_detail, 0, 1)
+        finish_row.addWidget(self.finish_button, 0, 2)
+        finish_row.setColumnStretch(0, 3)
+        finish_row.setColumnStretch(1, 3)
+        finish_row.setColumnStretch(2, 1)
         layout.addLayout(finish_row)
         transfer_row = QHBoxLayout()
         self.transfer_to = QComboBox()
@@ -165,14 +196,16 @@ class DeskWindow(GuardedActions, QWidget):
         self.parked = QListWidget()
         self.parked.setObjectName("parked")
         self.parked.itemSelectionChanged.connect(self._enable_buttons)
+        self.parked.setMinimumHeight(76)  # two or three visitors; more space when there is
         parked_row.addWidget(self.parked, 3)
         parked_buttons = QVBoxLayout()
         self.resume_button = self._button("Resume", self.resume, "resume")
         self.return_button = self._button("Return to queue", self.return_parked, "return_to_queue")
         parked_buttons.addWidget(self.resume_button)
         parked_buttons.addWidget(self.return_button)
+        parked_buttons.addStretch(1)
         parked_row.addLayout(parked_buttons, 2)
-        layout.addLayout(parked_row)
+        layout.addLayout(parked_row, 1)
         bottom = QHBoxLayout()
         self.break_button = self._button("Break", self.toggle_break, "break")
         bottom.addWidget(self.break_button)
@@ -234,6 +267,10 @@ class DeskWindow(GuardedActions, QWidget):
     def park(self) -> None:
         visit = self.office.park(self.site.code, desk=self.desk.name)
         self.log.write("parked", site=self.site.code, ticket=visit.ticket, desk=self.desk.name)
+
+    def _outcome_chosen(self) -> None:
+        code = self.outcome.currentData()
+        self.outcome_detail.setPlaceholderText(DETAIL_HINTS.get(code, "Note (optional)"))
 
     def _selected_parked(self) -> str:
         items = self.parked.selectedItems()

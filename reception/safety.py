@@ -99,7 +99,7 @@ class SafetyBanner(QFrame):
         self.repeat = QTimer(self, interval=REPEAT_MS)
         self.repeat.timeout.connect(self.sound)
         self._player: Any = None
-        self._audio = _audio_output() and sound_dir is not None
+        self._audio: bool | None = None  # asked at the first alarm: QtMultimedia is slow to load
         self.setStyleSheet(STYLES[0])
         self.setVisible(False)
 
@@ -139,6 +139,8 @@ class SafetyBanner(QFrame):
 
     def sound(self) -> None:
         self.sounded += 1
+        if self._audio is None:
+            self._audio = self.sound_dir is not None and _audio_output()
         if self._audio and self._play():
             return
         QApplication.beep()

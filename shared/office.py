@@ -589,7 +589,9 @@ class Office:
             )
         with self.db.transaction() as tx:
             site_ref = repo.get_site(tx, site)
-            return self._insert_appointment(tx, site_ref, service, at, ref)
+            booked = self._insert_appointment(tx, site_ref, service, at, ref)
+            repo.changed(tx, site_ref)  # other consoles list it now, not at their next poll
+            return booked
 
     def _insert_appointment(
         self, tx: Tx, site_ref: repo.SiteRef, service: str, at: datetime, ref: str | None

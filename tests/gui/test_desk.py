@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from reception.desk import DeskWindow
 from shared.eventlog import EventLog, read_events
@@ -191,3 +191,34 @@ def test_a_break_stops_calls_until_back_and_a_desk_with_a_visitor_stays_open(
     assert window.stack.currentIndex() == 0 and Staff(office.db).desks("bootle") == []
     events = [e["event"] for e in read_events(tmp_path / "desk.jsonl")]
     assert events == ["signed_in", "break", "back_from_break", "called", "no_show", "signed_out"]
+
+
+def test_the_desk_fits_a_quarter_screen_and_its_hints_fit_their_box(qtbot, office) -> None:
+    from PySide6.QtGui import QFontMetrics
+
+    window = DeskWindow(office, "bootle", "3", log=EventLog("desk", SHOTS))
+    qtbot.addWidget(window)
+    window.resize(560, 520)
+    window.show()
+    qtbot.waitExposed(window)
+    # The sign-in heading sits on its form, not floating half a window above it.
+    title = window.findChild(QLabel, "sign_in_title")
+    assert title is not None
+    gap = (
+        window.name.mapTo(window, window.name.rect().topLeft()).y()
+        - title.mapTo(window, title.rect().bottomLeft()).y()
+    )
+    assert 0 <= gap <= 60, gap
+    window.grab().save(str(SHOTS / "desk-sign-in.png"))
+    window.name.setText("Jo Bloggs")
+    window.pin.setText("1234")
+    press(qtbot, window, "sign_in")
+    assert window.minimumSizeHint().height() <= 510  # a quarter of 1080p, less a title bar
+    box = window.outcome_detail
+    for index in range(window.outcome.count()):
+        window.outcome.setCurrentIndex(index)
+        hint = box.placeholderText()
+        assert hint, window.outcome.currentText()
+        assert QFontMetrics(box.font()).horizontalAdvance(hint) < box.width() - 12, hint
+    window.outcome.setCurrentIndex(window.outcome.findData("referred"))
+    assert box.placeholderText() == "Which back office?"

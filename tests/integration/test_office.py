@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -128,3 +130,22 @@ def test_changing_the_queue_order_reranks_the_waiting(office: Office) -> None:
     office.load_site(config, "bootle.toml")
     assert office.waiting("bootle")[0].ticket == "H001"
     assert office.call_next("bootle", "Desk 3").ticket == "H001"
+
+
+def test_every_change_to_the_bookings_is_notified_at_once(office: Office, db_url: str) -> None:
+    from shared.store import subscribe
+
+    seen = threading.Event()
+    with subscribe(db_url, ["bootle"], lambda _site: seen.set()) as subscription:
+        assert subscription.ready.wait(10)
+        at = datetime.now(UTC) + timedelta(hours=2)
+        actions = [
+            lambda: office.add_appointment("bootle", "council-tax", at, "BK-N1"),
+            lambda: office.change_appointment("bootle", "BK-N1", at=at + timedelta(minutes=30)),
+            lambda: office.cancel_appointment("bootle", "BK-N1"),
+        ]
+        for number, action in enumerate(actions):
+            time.sleep(0.2)  # anything from before (the subscription's first look) passes
+            seen.clear()
+            action()
+            assert seen.wait(2), f"booking change {number} was not notified"
