@@ -7,7 +7,8 @@ Each check runs the program as a user would, in a scratch data folder with a
 scratch SQLite database, offscreen and silent: its version (the package's, from
 pyproject.toml), a verb without a screen (`site list`), a ticket printed to a
 file (python-escpos and its printer profiles are inside), a Polish reprint (the
-translations are inside), a misused command (exit 2), then each app's window
+translations are inside), a misused command (exit 2), the settings imported and
+checked and a kiosk started from them, then each app's window
 (kiosk, exit survey, reception, desk, display) saved as a PNG and looked at:
 the right size, and more than a blank screen. Exits 1 at the first failure.
 """
@@ -61,6 +62,7 @@ class Smoke:
             "ONESTOP_SPEECH": "off",
             "ONESTOP_DATA_DIR": str(scratch / "data"),
             "ONESTOP_LOG_DIR": str(scratch / "log"),
+            "ONESTOP_CONFIG_DIR": str(scratch / "config"),
         }
 
     def run(self, *args: str, expect: int = 0) -> subprocess.CompletedProcess[str]:
@@ -127,6 +129,20 @@ class Smoke:
         started = time.perf_counter()
         self.run("no-such-verb", expect=2)
         self.ok("a misused command exits 2", started)
+
+        started = time.perf_counter()
+        self.run("setup", "--check", expect=1)  # a new PC: not set up
+        exported = self.scratch / "settings-to-import.toml"
+        exported.write_text(f'role = "kiosk"\nsite = "southport"\ndatabase = "{self.db}"\n')
+        self.run("setup", "--import", str(exported))
+        said = self.run("setup", "--check").stdout
+        if "southport" not in said:
+            raise SmokeFailure(f"setup --check after an import said {said!r}")
+        settings_shot = self.scratch / "kiosk-from-settings.png"
+        self.run("kiosk", "--windowed", "--always-open", "--screenshot", str(settings_shot))
+        self.check_png(settings_shot, (1920, 1080))
+        (self.scratch / "config" / "settings.toml").unlink()
+        self.ok("setup --import, --check, and a kiosk started from the settings", started)
 
         shots = []
         for name, (args, size) in WINDOWS.items():
