@@ -117,7 +117,7 @@ class TouchScreen(QWidget):
         )
         root = QVBoxLayout(self)
         root.setContentsMargins(0, 0, 0, 0)
-        self.banner = label("", "warning")
+        self.banner = label("", "banner")  # what is not working (offline, the printer)
         self.banner.setVisible(False)
         root.addWidget(self.banner)
         self.stack = QStackedWidget()

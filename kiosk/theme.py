@@ -51,6 +51,9 @@ def stylesheet(high_contrast: bool, large_text: bool, screen_scale: float = 1.0)
     QLabel[role="big"] {{ font-size: {big}px; font-weight: bold; }}
     QLabel[role="warning"] {{ background: {c["warning_bg"]}; color: {c["warning_text"]};
         font-size: {body}px; font-weight: bold; padding: 16px; border: 3px solid {c["border"]}; }}
+    QLabel[role="banner"] {{ background: {c["warning_bg"]}; color: {c["warning_text"]};
+        font-size: {int(30 * screen_scale)}px; font-weight: bold; padding: 8px 16px;
+        border-bottom: 3px solid {c["border"]}; }}
     QPushButton {{ background: {c["button"]}; color: {c["button_text"]}; font-size: {button}px;
         font-weight: bold; border: 4px solid {c["border"]}; border-radius: 12px;
         min-height: {target}px; padding: 4px 16px; }}

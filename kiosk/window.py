@@ -100,7 +100,9 @@ class KioskWindow(TouchScreen):
         self.done_seconds = TICKET_SECONDS
         presenter.issued.connect(self.show_ticket)
         presenter.refused.connect(self.show_refusal)
-        presenter.help_raised.connect(lambda: self.go("help"))
+        presenter.help_raised.connect(lambda: self.show_reception("help"))
+        presenter.sent_to_reception.connect(self.show_reception)
+        presenter.online_changed.connect(self._online_changed)
         presenter.print_finished.connect(self.show_print_result)
         presenter.printer_state.connect(self._printer_banner)
         presenter.test_printed.connect(self._test_printed)
@@ -312,14 +314,36 @@ class KioskWindow(TouchScreen):
         page.controls.addLayout(bottom)
 
     def _help(self, page: Page) -> None:
-        page.words.addWidget(label(tr("Help is on its way"), "heading"))
-        page.words.addWidget(
-            label(
-                tr("Someone from reception will come to help you. Please take a seat nearby."),
-                "big",
-            )
-        )
+        self.help_heading = label("", "heading")
+        page.words.addWidget(self.help_heading)
+        self.help_text = label("", "big")
+        page.words.addWidget(self.help_text)
         page.controls.addWidget(button(tr("Done"), self.next_visitor, name="done"))
+
+    def show_reception(self, why: str) -> None:
+        """Help is coming, or (offline, when the kiosk cannot serve the visitor) the
+        visitor is asked to go to the reception desk, and why."""
+        heading, words = {
+            "help": (
+                tr("Help is on its way"),
+                tr("Someone from reception will come to help you. Please take a seat nearby."),
+            ),
+            "help_offline": (
+                tr("Please go to the reception desk"),
+                tr("The kiosk cannot call reception just now. Staff at the desk will help you."),
+            ),
+            "appointment_offline": (
+                tr("Please go to the reception desk"),
+                tr("We cannot look up bookings just now. Reception will check you in."),
+            ),
+            "unavailable": (
+                tr("Check-in is not available just now"),
+                tr("Please go to the reception desk: staff there will check you in."),
+            ),
+        }[why]
+        self.help_heading.setText(heading)
+        self.help_text.setText(words)
+        self.go("help")
 
     def _closed(self, page: Page) -> None:
         page.words.addWidget(self.site_title("closed_site_name"))  # staff can reopen from here
@@ -460,16 +484,18 @@ class KioskWindow(TouchScreen):
         self.ticket_number.setText(result["ticket"])
         self.ticket_number.setProperty("spoken", " ".join(result["ticket"]))
         self.ticket_service.setText(tr(self.site.service(result["service"]).name))
+        offline = result.get("offline", False)  # nobody knows the queue just now
         details = (
-            tr("People ahead of you: {n}").format(n=result["ahead"])
+            tr("Please take a seat: we will call your number.")
+            if offline
+            else tr("People ahead of you: {n}").format(n=result["ahead"])
             + "\n"
             + tr("Estimated wait: about {n} min").format(n=result["estimated_wait_minutes"])
         )
         self.ticket_details.setText(details)
         notice = self.presenter.notice()
-        delayed = (
-            bool(notice.delay_reason)
-            or result["estimated_wait_minutes"] > self.site.targets.serve_minutes
+        delayed = bool(notice.delay_reason) or (
+            not offline and result["estimated_wait_minutes"] > self.site.targets.serve_minutes
         )
         self.ticket_delay.setText(
             tr("We are busier than usual:")
@@ -536,11 +562,27 @@ class KioskWindow(TouchScreen):
             tr("This screen goes back to the start in {n} seconds.").format(n=self.done_left)
         )
 
+    def _show_banner(self) -> None:
+        """What is not working, at the top of every screen: the database, the printer."""
+        offline, printer_down = not self.presenter.online, not self.presenter.printer_ok
+        if offline and not self.presenter.offline_ok:  # it cannot record a check-in
+            words = tr("Working offline: please check in at the reception desk.")
+        elif offline and printer_down:  # one line, as each alone: the page keeps its room
+            words = tr("Working offline and the printer is not working: your number is on screen.")
+        elif offline:
+            words = tr("Working offline: your ticket is valid and you will be called.")
+        else:
+            words = tr("The ticket printer is not working: your number is shown on screen.")
+        self.banner.setText(words)
+        self.banner.setVisible(offline or printer_down)
+
+    def _online_changed(self, online: bool) -> None:
+        self._show_banner()
+        if online:
+            self.refresh_state()  # reception's notices as they are now
+
     def _printer_banner(self, working: bool, _message: str) -> None:
-        self.banner.setText(
-            tr("The ticket printer is not working: your number is shown on screen.")
-        )
-        self.banner.setVisible(not working)
+        self._show_banner()
         if working:
             self.printer_check.stop()
         elif not self.printer_check.isActive():

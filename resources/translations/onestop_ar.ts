@@ -491,5 +491,41 @@
         <source>Space</source>
         <translation>مسافة</translation>
     </message>
+    <message>
+        <source>Working offline: your ticket is valid and you will be called.</source>
+        <translation>نعمل دون اتصال: تذكرتك صالحة وسيتم النداء على رقمك.</translation>
+    </message>
+    <message>
+        <source>Please take a seat: we will call your number.</source>
+        <translation>يرجى الجلوس: سننادي على رقمك.</translation>
+    </message>
+    <message>
+        <source>Please go to the reception desk</source>
+        <translation>يرجى التوجه إلى مكتب الاستقبال</translation>
+    </message>
+    <message>
+        <source>The kiosk cannot call reception just now. Staff at the desk will help you.</source>
+        <translation>لا يستطيع الجهاز الاتصال بالاستقبال الآن. سيساعدك الموظفون في مكتب الاستقبال.</translation>
+    </message>
+    <message>
+        <source>We cannot look up bookings just now. Reception will check you in.</source>
+        <translation>لا يمكننا البحث عن الحجوزات الآن. سيسجل الاستقبال وصولك.</translation>
+    </message>
+    <message>
+        <source>Check-in is not available just now</source>
+        <translation>تسجيل الوصول غير متاح الآن</translation>
+    </message>
+    <message>
+        <source>Please go to the reception desk: staff there will check you in.</source>
+        <translation>يرجى التوجه إلى مكتب الاستقبال: سيسجل الموظفون هناك وصولك.</translation>
+    </message>
+    <message>
+        <source>Working offline and the printer is not working: your number is on screen.</source>
+        <translation>نعمل دون اتصال والطابعة لا تعمل: رقمك على الشاشة.</translation>
+    </message>
+    <message>
+        <source>Working offline: please check in at the reception desk.</source>
+        <translation>نعمل دون اتصال: يرجى تسجيل الوصول في مكتب الاستقبال.</translation>
+    </message>
 </context>
 </TS>

@@ -491,5 +491,41 @@
         <source>Space</source>
         <translation>Spacja</translation>
     </message>
+    <message>
+        <source>Working offline: your ticket is valid and you will be called.</source>
+        <translation>Tryb offline: Twój bilet jest ważny, a Twój numer zostanie wywołany.</translation>
+    </message>
+    <message>
+        <source>Please take a seat: we will call your number.</source>
+        <translation>Usiądź, proszę: wywołamy Twój numer.</translation>
+    </message>
+    <message>
+        <source>Please go to the reception desk</source>
+        <translation>Podejdź, proszę, do recepcji</translation>
+    </message>
+    <message>
+        <source>The kiosk cannot call reception just now. Staff at the desk will help you.</source>
+        <translation>Kiosk nie może teraz wezwać recepcji. Pracownicy recepcji Ci pomogą.</translation>
+    </message>
+    <message>
+        <source>We cannot look up bookings just now. Reception will check you in.</source>
+        <translation>Nie możemy teraz sprawdzić rezerwacji. Recepcja zarejestruje Twoje przybycie.</translation>
+    </message>
+    <message>
+        <source>Check-in is not available just now</source>
+        <translation>Zgłaszanie przybycia jest teraz niedostępne</translation>
+    </message>
+    <message>
+        <source>Please go to the reception desk: staff there will check you in.</source>
+        <translation>Podejdź, proszę, do recepcji: tam zarejestrują Twoje przybycie.</translation>
+    </message>
+    <message>
+        <source>Working offline and the printer is not working: your number is on screen.</source>
+        <translation>Tryb offline, a drukarka nie działa: Twój numer jest na ekranie.</translation>
+    </message>
+    <message>
+        <source>Working offline: please check in at the reception desk.</source>
+        <translation>Tryb offline: zgłoś, proszę, przybycie w recepcji.</translation>
+    </message>
 </context>
 </TS>

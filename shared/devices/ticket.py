@@ -24,8 +24,8 @@ class Ticket:
     service_name: str
     issued_at: datetime
     timezone: str
-    ahead: int
-    estimated_wait_minutes: int
+    ahead: int | None  # None: not known (issued while the kiosk was offline)
+    estimated_wait_minutes: int | None
     serve_target_minutes: int = 15
     appointment_at: datetime | None = None
     delay_reason: str | None = None
@@ -43,7 +43,8 @@ class Ticket:
     @property
     def delayed(self) -> bool:
         """The charter: explain the reason and give an estimate when there are delays."""
-        return bool(self.delay_reason) or self.estimated_wait_minutes > self.serve_target_minutes
+        wait = self.estimated_wait_minutes
+        return bool(self.delay_reason) or (wait is not None and wait > self.serve_target_minutes)
 
     def qr_content(self, options: TicketOptions) -> str:
         return options.qr_url.replace("{code}", quote(self.code))
@@ -84,11 +85,12 @@ def ticket_lines(ticket: Ticket, labels: dict[str, str] | None = None) -> list[t
                 words["appointment"].format(time=f"{ticket.local(ticket.appointment_at):%H:%M}"),
             )
         )
-    lines.append(("body", words["ahead"].format(n=ticket.ahead)))
-    wait = (
-        ticket.delay_minutes if ticket.delay_minutes is not None else ticket.estimated_wait_minutes
-    )
-    lines.append(("body", words["wait"].format(n=max(wait, ticket.estimated_wait_minutes))))
+    if ticket.ahead is not None:
+        lines.append(("body", words["ahead"].format(n=ticket.ahead)))
+    if ticket.estimated_wait_minutes is not None:  # an offline ticket tells no wait
+        estimate = ticket.estimated_wait_minutes
+        wait = ticket.delay_minutes if ticket.delay_minutes is not None else estimate
+        lines.append(("body", words["wait"].format(n=max(wait, estimate))))
     if ticket.delayed:
         if ticket.delay_reason:
             lines.append(("notice", words["delay"].format(reason=ticket.delay_reason)))

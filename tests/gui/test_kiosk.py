@@ -498,6 +498,34 @@ def _to_closed(qtbot, window) -> None:
     window.refresh_state()
 
 
+def _offline(window) -> None:
+    """The kiosk as it is when its check-in found the database gone (the banner at the
+    top of every screen); its link stopped so that it stays so while it is measured.
+    (tests/integration/test_offline_kiosk.py takes a database away for real.)"""
+    from sqlalchemy.exc import OperationalError
+
+    presenter = window.presenter
+    presenter.link_timer.stop()
+    presenter.link_pool.waitForDone(10_000)  # its first step reserved today's numbers
+    if presenter.online:
+        presenter._offline(OperationalError("SELECT 1", {}, OSError("network cable out")))
+
+
+def _offline_then(reach):  # type: ignore[no-untyped-def]
+    def reach_offline(qtbot, window) -> None:
+        _offline(window)
+        reach(qtbot, window)
+
+    return reach_offline
+
+
+def _to_offline_ticket(qtbot, window) -> None:
+    _offline(window)
+    window.presenter.check_in("payments", {})
+    assert window.current_page == "ticket"
+    qtbot.waitUntil(lambda: "Printing" not in window.print_status.text(), timeout=10_000)
+
+
 # Every screen, reached as a visitor or staff would (the visitor's choices made first).
 SCREENS = [
     ("welcome", lambda qtbot, window: None),
@@ -512,6 +540,14 @@ SCREENS = [
     ("pin", lambda qtbot, window: window.open_pin()),
     ("staff", lambda qtbot, window: window.ask_pin("2468")),
     ("closed", _to_closed),
+    # Offline (last: from here on the kiosk stays offline), the banner on every screen.
+    ("welcome", _offline_then(lambda qtbot, window: None)),
+    ("interpreter", _offline_then(_to_interpreter)),
+    ("questions", _offline_then(_to_questions)),
+    ("ticket", _to_offline_ticket),
+    ("help", _offline_then(lambda qtbot, window: tap(qtbot, window, "need_help"))),
+    ("help", _offline_then(lambda qtbot, window: window.presenter.check_in_appointment("X1"))),
+    ("help", _offline_then(lambda qtbot, window: window.show_reception("unavailable"))),
 ]
 
 
@@ -525,7 +561,7 @@ def test_every_screen_fits_keeps_its_controls_reachable_and_big(
     pushes the window past the screen, every control sits in the lower half and is at
     least 15 mm tall, and no button's words are cut off. Each screen is saved as a PNG."""
     _presenter, window = make_kiosk(qtbot, office, f"tcp://127.0.0.1:{printer.port}")
-    for name, reach in SCREENS:
+    for index, (name, reach) in enumerate(SCREENS):
         Notices(office.db).set_closed("bootle", False)
         window.next_visitor()
         if language != "en":
@@ -554,7 +590,7 @@ def test_every_screen_fits_keeps_its_controls_reachable_and_big(
             widest = max(metrics.horizontalAdvance(line) for line in lines)
             assert widest <= room, f"{words!r} on {name} is cut off"
             assert len(lines) * metrics.lineSpacing() <= widget.height(), f"{words!r} too tall"
-        shoot(window, name)
+        shoot(window, name if window.presenter.online else f"{name}-offline-{index}")
 
 
 def test_always_open_ignores_the_hours_but_not_reception(qtbot, office, printer) -> None:
