@@ -9,6 +9,7 @@ writes, and commits; a DomainError leaves the database untouched.
 from __future__ import annotations
 
 import csv
+import io
 import secrets
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
@@ -27,6 +28,7 @@ from shared.domain import (
     Site,
     State,
     Visit,
+    quoted,
 )
 from shared.domain.estimate import estimate_wait_minutes
 from shared.domain.policy import policy_for, rank
@@ -599,8 +601,10 @@ class Office:
         chosen = site_ref.site.service(service.strip().lower())
         if ref is not None:
             ref = ref.strip().upper()
-            if not ref or len(ref) > 40 or not all(c.isalnum() or c in "-/" for c in ref):
-                raise DomainError(f"booking reference {ref!r}: letters, digits, - and / only")
+            if not _looks_like_ref(ref):
+                raise DomainError(
+                    f"booking reference {quoted(ref)}: up to 40 letters, digits, - and / only"
+                )
             clash = tx.conn.execute(
                 select(appointment_t.c.id).where(
                     appointment_t.c.site_id == site_ref.id, appointment_t.c.ref == ref
@@ -636,6 +640,10 @@ class Office:
 
     def _appointment_for_checkin(self, tx: Tx, ref: repo.SiteRef, booking: str, day: date) -> Any:
         wanted = booking.strip().upper()
+        if not _looks_like_ref(wanted):  # a scanner's garbage never reaches the database
+            raise NotFound(
+                f"no appointment {quoted(wanted)} at {ref.site.name}: please ask at reception"
+            )
         stmt = select(appointment_t).where(
             appointment_t.c.site_id == ref.id, appointment_t.c.ref == wanted
         )
@@ -677,6 +685,8 @@ class Office:
     def _booked(self, tx: Tx, site_ref: repo.SiteRef, booking: str, action: str) -> Any:
         """The booking's row, when it is still booked (else a clear refusal)."""
         wanted = booking.strip().upper()
+        if not _looks_like_ref(wanted):
+            raise NotFound(f"no appointment {quoted(wanted)} at {site_ref.code}")
         row = tx.conn.execute(
             select(appointment_t).where(
                 appointment_t.c.site_id == site_ref.id, appointment_t.c.ref == wanted
@@ -730,7 +740,7 @@ class Office:
 
     def import_appointments(self, path: str | Path, default_site: str | None = None) -> int:
         """All or nothing: a bad row names its line, and nothing is imported."""
-        rows = list(_read_csv(Path(path)))
+        rows = _read_csv(Path(path))
         with self.db.transaction() as tx:
             count = 0
             for line, record in rows:
@@ -744,7 +754,9 @@ class Office:
                         tx, site_ref, record.get("service") or "", at, record.get("ref") or None
                     )
                 except DomainError as error:
-                    raise DomainError(f"{path}, line {line}: {error}") from None
+                    raise DomainError(
+                        f"{path}, line {line}: {error}; nothing was imported"
+                    ) from None
                 count += 1
             for code in {(r.get("site") or default_site or "").strip() for _, r in rows}:
                 repo.changed(tx, repo.get_site(tx, code))
@@ -876,33 +888,85 @@ def _appointment_json(
     }
 
 
+def _looks_like_ref(ref: str) -> bool:
+    """A booking reference: 1 to 40 letters, digits, - and /."""
+    return 0 < len(ref) <= 40 and all(c.isalnum() or c in "-/" for c in ref)
+
+
 def _parse_time(value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
         raise DomainError(
-            f"{value!r} is not an ISO 8601 time like 2026-11-24T10:30:00+00:00"
+            f"{quoted(value)} is not an ISO 8601 time like 2026-11-24T10:30:00+00:00"
         ) from None
     if moment.tzinfo is None:
-        raise DomainError(f"{value!r} has no UTC offset (write it like 2026-11-24T10:30:00+00:00)")
+        raise DomainError(
+            f"{quoted(value)} has no UTC offset (write it like 2026-11-24T10:30:00+00:00)"
+        )
+    if not 1970 <= moment.year <= 2999:
+        raise DomainError(f"{quoted(value)} is not between 1970 and 2999")
     return moment
 
 
-def _read_csv(path: Path) -> Iterable[tuple[int, dict[str, str]]]:
+APPOINTMENT_COLUMNS = ("site", "service", "at", "appointment_at", "ref")
+
+
+def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """(line where the row starts, its cells by column) for every row that is not blank;
+    a file that is not UTF-8 CSV with known columns is refused, naming the line."""
     try:
-        handle = path.open(newline="", encoding="utf-8-sig")
+        data = path.read_bytes()
     except OSError as error:
         raise DomainError(f"cannot read {path}: {error.strerror}") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames:
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark (Excel's "CSV UTF-8") is fine
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise DomainError(
+            f"{path}, line {line}: not UTF-8 text "
+            f'(byte 0x{data[error.start]:02X}): save it as "CSV UTF-8"; nothing was imported'
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        names = [n.strip().lower() for n in next(reader, [])]
+        if not any(names):
             raise DomainError(f"{path} is empty: expected a header line")
-        names = [n.strip().lower() for n in reader.fieldnames]
         missing = {"service"} - set(names) | (
             {"at"} - set(names) if "appointment_at" not in names else set()
         )
-        if missing:
-            raise DomainError(f"{path}, line 1: missing column(s) {', '.join(sorted(missing))}")
-        reader.fieldnames = names
-        for record in reader:
-            yield reader.line_num, {k: (v or "").strip() for k, v in record.items() if k}
+        unknown = [quoted(n) for n in names if n not in APPOINTMENT_COLUMNS]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if missing or unknown or twice:
+            problem = (
+                f"missing column(s) {', '.join(sorted(missing))}"
+                if missing
+                else f"unknown column(s) {', '.join(unknown[:5])}"
+                if unknown
+                else f"column(s) {', '.join(twice)} given twice"
+            )
+            raise DomainError(
+                f"{path}, line 1: {problem} (expected site, service, at and ref; the time "
+                "column may be called appointment_at)"
+            )
+        rows = []
+        line = reader.line_num
+        for values in reader:
+            first, line = line + 1, reader.line_num  # a quoted cell may span lines
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(names):
+                raise DomainError(
+                    f"{path}, line {first}: {len(values)} cells, but the header has "
+                    f"{len(names)} columns; nothing was imported"
+                )
+            if any("\x00" in v for v in values):  # PostgreSQL cannot store it; never meant
+                raise DomainError(
+                    f"{path}, line {first}: a cell holds a NUL character: is this a text file?"
+                )
+            rows.append((first, {n: v.strip() for n, v in zip(names, values, strict=False)}))
+        return rows
+    except csv.Error as error:  # a quote left open swallows the rest of the file
+        raise DomainError(
+            f"{path}, line {reader.line_num}: {error} (a double quote never closed?)"
+        ) from None

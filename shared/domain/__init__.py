@@ -1,6 +1,6 @@
 """The One Stop Shop's rules, in the council's words. Standard library only."""
 
-from .errors import DomainError, IllegalTransition, NotFound
+from .errors import DomainError, IllegalTransition, NotFound, quoted
 from .model import Appointment, Desk, OpeningHours, Service, Site, Targets
 from .policy import QueuePolicy, choose_next, policy_for, rank
 from .visit import ENDED, WAITING, WITH_DESK, Outcome, OutcomeKind, State, Visit
@@ -25,5 +25,6 @@ __all__ = [
     "Visit",
     "choose_next",
     "policy_for",
+    "quoted",
     "rank",
 ]

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from .errors import DomainError
+from .errors import DomainError, quoted
 
 LETTER = re.compile(r"^[A-Z]$")
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -167,7 +167,7 @@ class Site:
         for service in self.services:
             if service.code == code:
                 return service
-        raise DomainError(f"site {self.code} has no service {code!r}")
+        raise DomainError(f"site {self.code} has no service {quoted(code)}")
 
     def desk(self, name: str) -> Desk:
         """Find a desk by its name ("Desk 4"), case-insensitively, or by its number ("4")."""
@@ -181,7 +181,7 @@ class Site:
         if len(numbered) == 1:
             return numbered[0]
         names = ", ".join(d.name for d in self.desks)
-        raise DomainError(f"site {self.code} has no desk {name!r} (desks: {names})")
+        raise DomainError(f"site {self.code} has no desk {quoted(name)} (desks: {names})")
 
     @property
     def prioritised_services(self) -> frozenset[str]:

@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from .errors import DomainError
+from .errors import DomainError, quoted
 
 TICKET = re.compile(r"^([A-Z])(\d{3,})$")
 
@@ -27,7 +27,7 @@ def parse_ticket(text: str) -> tuple[str, int]:
     cleaned = text.strip().upper().replace(" ", "")
     match = re.match(r"^([A-Z])(\d{1,6})$", cleaned)
     if not match:
-        raise DomainError(f"{text!r} is not a ticket number (a letter and digits, like A023)")
+        raise DomainError(f"{quoted(text)} is not a ticket number (a letter and digits, like A023)")
     return match.group(1), int(match.group(2))
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from .errors import DomainError, IllegalTransition
+from .errors import DomainError, IllegalTransition, quoted
 
 
 class State(StrEnum):
@@ -62,7 +62,7 @@ class Outcome:
             return cls(OutcomeKind(wanted), detail.strip())
         except ValueError:
             choices = ", ".join(k.value.replace("_", "-") for k in OutcomeKind)
-            raise DomainError(f"unknown outcome {kind!r} (choose from {choices})") from None
+            raise DomainError(f"unknown outcome {quoted(kind)} (choose from {choices})") from None
 
 
 def _aware(moment: datetime) -> datetime:

@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
 
-from shared.domain import DomainError, Outcome, OutcomeKind, State, Visit
+from shared.domain import DomainError, Outcome, OutcomeKind, State, Visit, quoted
 from shared.domain.tickets import normalise_ticket, ticket_day
 from shared.store import repository as repo
 from shared.store.db import Database, Tx
@@ -91,9 +91,11 @@ def _time(record: dict[str, str], name: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise DomainError(f"{name} {value!r} is not an ISO 8601 time") from None
+        raise DomainError(f"{name} {quoted(value)} is not an ISO 8601 time") from None
     if moment.tzinfo is None:
-        raise DomainError(f"{name} {value!r} has no UTC offset")
+        raise DomainError(f"{name} {quoted(value)} has no UTC offset")
+    if not EARLIEST.year <= moment.year <= LATEST.year:  # nor a slip of the keyboard
+        raise DomainError(f"{name} {quoted(value)} is not between 1970 and 2999")
     return moment
 
 
@@ -105,7 +107,7 @@ def _yes_no(record: dict[str, str], name: str) -> bool | None:
         return True
     if value in NO:
         return False
-    raise DomainError(f"{name} {value!r}: expected yes or no")
+    raise DomainError(f"{name} {quoted(value)}: expected yes or no")
 
 
 def _scale(record: dict[str, str], name: str) -> int | None:
@@ -114,9 +116,9 @@ def _scale(record: dict[str, str], name: str) -> int | None:
         return None
     if value in SCALE_WORDS:
         return SCALE_WORDS[value]
-    if value.isdigit() and 1 <= int(value) <= 5:
+    if value in ("1", "2", "3", "4", "5"):  # not isdigit(): "²" is a digit int() refuses
         return int(value)
-    raise DomainError(f"{name} {value!r}: expected 1 to 5 or very/fairly satisfied ... ")
+    raise DomainError(f"{name} {quoted(value)}: expected 1 to 5 or very/fairly satisfied ... ")
 
 
 def _outcome(cell: str) -> tuple[str, str]:
@@ -125,7 +127,7 @@ def _outcome(cell: str) -> tuple[str, str]:
     wanted = kind.strip().lower().replace("-", "_").replace(" ", "_")
     if wanted and wanted not in OUTCOMES:
         raise DomainError(
-            f"outcome {kind.strip()!r} is not one of {', '.join(OUTCOMES)} "
+            f"outcome {quoted(kind.strip())} is not one of {', '.join(OUTCOMES)} "
             '(a reason or back office may follow a colon: "avoidable: could be done online")'
         )
     return wanted, detail.strip()
@@ -173,7 +175,7 @@ def _visit(tx: Tx, record: dict[str, str]) -> tuple[repo.SiteRef, Visit, Any]:
         )
     if called is None:
         if outcome_text not in ("", "left"):
-            raise DomainError(f"outcome {outcome_text!r} for a visit never called")
+            raise DomainError(f"outcome {quoted(outcome_text)} for a visit never called")
         visit.state = State.LEFT
         visit.ended_at = finished or arrived
     elif outcome_text == "no_show":
@@ -205,14 +207,25 @@ def import_visits(
         handle = path.open(newline="", encoding=chosen)
     except OSError as error:
         raise DomainError(f"cannot read {path}: {error.strerror}") from None
+    reader = csv.reader(handle)
     try:
         with handle, db.transaction() as tx:
-            report = _import(tx, csv.reader(handle), path, skip_bad)
+            report = _import(tx, reader, path, skip_bad)
             if report.bad and not skip_bad:
                 raise DomainError(_listing(path, report.bad))
     except UnicodeDecodeError:
         raise DomainError(_not_decodable(path, chosen)) from None
+    except UnicodeError as error:  # e.g. UTF-16 named, but the file has no byte-order mark
+        raise DomainError(f"{path}: not {chosen} text ({error}); nothing was imported") from None
+    except csv.Error as error:  # a quote left open swallows the rest of the file
+        raise DomainError(
+            f"{path}, line {reader.line_num}: {error} (a double quote never closed?); "
+            "nothing was imported"
+        ) from None
     return report
+
+
+EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
 
 
 MAX_LISTED = 50  # bad rows listed in the error of an all-or-nothing import
@@ -245,14 +258,15 @@ def _not_decodable(path: Path, encoding: str) -> str:
 
 
 def _first_undecodable(path: Path, encoding: str) -> tuple[int, int]:
-    """(line number, byte) of the first byte that does not decode."""
-    with path.open("rb") as raw:
-        for number, line in enumerate(raw, start=1):
-            try:
-                line.decode(encoding)
-            except UnicodeDecodeError as error:
-                return number, line[error.start]
-    return 0, 0  # pragma: no cover - UTF-8 and single-byte codes never split a line
+    """(line number, byte) of the first byte that does not decode (in any encoding: UTF-16
+    cannot be split at b"\\n" as UTF-8 and single-byte codes can)."""
+    data = path.read_bytes()
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as error:
+        before = data[: error.start].decode(encoding, errors="replace")
+        return before.count("\n") + 1, data[error.start]
+    return 1, 0  # pragma: no cover - the reader found a byte that does not decode
 
 
 def _listing(path: Path, bad: list[tuple[int, str]]) -> str:
@@ -269,13 +283,13 @@ def _import(tx: Tx, reader: Any, path: Path, skip_bad: bool) -> ImportReport:
     header = next(reader, None) or []
     names = [n.strip().lower() for n in header]
     missing = [c for c in ("site", "service", "ticket", "arrived_at") if c not in names]
-    unknown = [n for n in names if n not in COLUMNS]
+    unknown = [quoted(n) for n in names if n not in COLUMNS]
     twice = sorted({n for n in names if names.count(n) > 1})
     if missing or unknown or twice:
         problem = (
             f"missing column(s) {', '.join(missing)}"
             if missing
-            else f"unknown column(s) {', '.join(unknown)}"
+            else f"unknown column(s) {', '.join(unknown[:5])}{' ...' if len(unknown) > 5 else ''}"
             if unknown
             else f"column(s) {', '.join(twice)} given twice"
         )
@@ -293,6 +307,8 @@ def _import(tx: Tx, reader: Any, path: Path, skip_bad: bool) -> ImportReport:
                     f"{len(values)} cells, but the header has {len(names)} columns "
                     "(a comma in a comment? put the comment in double quotes)"
                 )
+            if any("\x00" in v for v in values):  # PostgreSQL cannot store it; never meant
+                raise DomainError("a cell holds a NUL character: is this a text file?")
             cells = {name: value.strip() for name, value in zip(names, values, strict=False)}
             with tx.conn.begin_nested():
                 ref = _insert(tx, cells, seen, report)

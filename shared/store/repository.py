@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, insert, or_, select, text, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from shared.domain import DomainError, NotFound, Outcome, Site, State, Visit
+from shared.domain import DomainError, NotFound, Outcome, Site, State, Visit, quoted
 from shared.domain.policy import callable_from, policy_for, rank
 from shared.domain.visit import WAITING
 
@@ -59,12 +59,14 @@ def _parse(config: str) -> Site:
 
 
 def get_site(tx: Tx, code: str) -> SiteRef:
+    # PostgreSQL refuses a NUL in a query's text (an error, not "no such site").
+    wanted = code.strip().lower().replace("\x00", "\ufffd")
     row = tx.conn.execute(
-        select(site_t.c.id, site_t.c.config).where(site_t.c.code == code.strip().lower())
+        select(site_t.c.id, site_t.c.config).where(site_t.c.code == wanted)
     ).first()
     if row is None:
         known = tx.conn.execute(select(site_t.c.code).order_by(site_t.c.code)).scalars().all()
-        raise NotFound(f"no site {code!r} (sites: {', '.join(known) or 'none loaded yet'})")
+        raise NotFound(f"no site {quoted(code)} (sites: {', '.join(known) or 'none loaded yet'})")
     return SiteRef(row.id, _parse(row.config))
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from shared.domain import DomainError
-from tests.fuzz.snapshot import differences, snapshot
+from tests.fuzz.snapshot import Dump, differences, restore, snapshot
 
 # Bidirectional embeddings, overrides and isolates: in a message they can make the
 # text read backwards ("Trojan source"); repr() escapes them, f"{x}" does not.
@@ -52,7 +52,8 @@ def assert_clear(message: str, *, names: str | None = None) -> None:
 
 
 def refused_unchanged(url: str, action: Callable[[], Any]) -> DomainError | None:
-    """Run `action`: either it succeeds (returns None), or it raises a DomainError
+    """Run `action`: either it succeeds (returns None, and the database is put back as
+    it was, so every example starts from the same state), or it raises a DomainError
     (returned) and every table is as it was. Anything else propagates: a bug."""
     before = snapshot(url)
     try:
@@ -62,4 +63,15 @@ def refused_unchanged(url: str, action: Callable[[], Any]) -> DomainError | None
         changed = differences(before, after)
         assert not changed, f"refused ({error}) but changed:\n" + "\n".join(changed)
         return error
+    restore(url, before)
     return None
+
+
+def settle(url: str, before: Dump, code: int, said: str = "") -> None:
+    """After a command: exit 2 must have left every table as `before`; after any other
+    exit the database is put back as `before` for the next example."""
+    if code == 2:
+        changed = differences(before, snapshot(url))
+        assert not changed, f"exit 2 ({said[:300]}) but changed:\n" + "\n".join(changed)
+    else:
+        restore(url, before)

@@ -12,10 +12,10 @@ from hypothesis import given
 
 from shared.cli import main
 from shared.config import ConfigError, load_site, parse_site
-from tests.fuzz.checks import assert_clear, refused_unchanged
+from tests.fuzz.checks import assert_clear, refused_unchanged, settle
 from tests.fuzz.nasty import fuzz_settings
-from tests.fuzz.snapshot import differences, snapshot
-from tests.fuzz.toml_mutations import SHIPPED, WrongType, damaged_bytes, damaged_text, wrong_type
+from tests.fuzz.snapshot import snapshot
+from tests.fuzz.toml_mutations import WrongType, damaged_bytes, damaged_text, wrong_type
 from tests.fuzz.world import World
 
 PATH = "resources/sites/edited.toml"
@@ -76,14 +76,10 @@ def test_onestop_site_load_refuses_a_damaged_file_and_changes_nothing(
     path.write_bytes(data)
     before = snapshot(world.url)
     code, out, err = _site_load(world, path)
-    if code == 0:  # the damage happened to be harmless: put the shipped site back
-        for name in SHIPPED:
-            world.office.load_site(SHIPPED[name], name)
-        return
-    assert code == 2, (code, out, err)
-    assert_clear(err, names=str(path))
-    changed = differences(before, snapshot(world.url))
-    assert not changed, "\n".join(changed)
+    settle(world.url, before, code, err)  # exit 0: the damage was harmless; put it back
+    assert code in (0, 2), (code, out, err)
+    if code == 2:
+        assert_clear(err, names=str(path))
 
 
 @fuzz_settings(150)
@@ -92,8 +88,5 @@ def test_office_load_site_refuses_with_a_domain_error_and_changes_nothing(
     world: World, text: str
 ) -> None:
     error = refused_unchanged(world.url, lambda: world.office.load_site(text, PATH))
-    if error is None:
-        for name in SHIPPED:
-            world.office.load_site(SHIPPED[name], name)
-    else:
+    if error is not None:
         assert_clear(str(error), names=PATH)

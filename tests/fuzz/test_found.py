@@ -74,3 +74,88 @@ def test_onestop_site_load_refuses_a_utf16_file_clearly_and_changes_nothing(
     assert "UTF-16" in err and "save it as UTF-8" in err and "line 1" in err
     assert_clear(err, names=str(path))
     assert not differences(before, snapshot(sqlite_world.url))
+
+
+# -- imports ---------------------------------------------------------------------------
+
+HISTORY_HEADER = "site,service,ticket,arrived_at,called_at,finished_at,outcome,survey_csa\n"
+GOOD_VISIT = "bootle,council-tax,C001,2019-03-04T10:00:00+00:00,,,,\n"
+
+
+def refused(world: World, *argv: str) -> str:
+    before = snapshot(world.url)
+    code, out, err = cli(world, *argv)
+    assert code == 2, (code, out, err)
+    assert "Traceback" not in err
+    assert not differences(before, snapshot(world.url))
+    return err
+
+
+@pytest.mark.parametrize(
+    ("row", "said"),
+    [
+        ("bootle,council-tax,C001,2019-03-04T10:00:00+00:00,,,,²", "survey_csa '²'"),
+        ("bootle,council-tax,C001,0001-01-01T00:00:00+01:00,,,,", "between 1970 and 2999"),
+        ("bootle,council-tax,C001,9999-12-31T23:59:00-01:00,,,,", "between 1970 and 2999"),
+        ("bootle\x00,council-tax,C001,2019-03-04T10:00:00+00:00,,,,", "NUL"),
+        ("x" * 5000 + ",council-tax,C001,2019-03-04T10:00:00+00:00,,,,", "no site 'xxx"),
+    ],
+)
+def test_history_rows_that_crashed_the_import_are_refused_by_line(
+    world: World, tmp_path: Path, row: str, said: str
+) -> None:
+    path = tmp_path / "history.csv"
+    path.write_text(HISTORY_HEADER + GOOD_VISIT.replace("C001", "C009") + row + "\n")
+    err = refused(world, "import", "visits", str(path))
+    assert "line 3:" in err and said in err, err
+    assert_clear(err, names=str(path))
+
+
+def test_a_quote_never_closed_is_refused_with_its_line_not_a_traceback(
+    world: World, tmp_path: Path
+) -> None:
+    path = tmp_path / "history.csv"
+    path.write_text(HISTORY_HEADER + GOOD_VISIT + '"' + "x" * 140_000 + "\n")
+    err = refused(world, "import", "visits", str(path))
+    assert "line 3" in err and "never closed" in err, err
+    assert_clear(err, names=str(path))
+    appointments = tmp_path / "appointments.csv"
+    appointments.write_text("site,service,at\n" + '"' + "x" * 140_000 + "\n")
+    err = refused(world, "appointment", "import", str(appointments))
+    assert "line 2" in err and "never closed" in err, err
+
+
+def test_utf16_named_but_without_its_byte_order_mark_is_refused(
+    world: World, tmp_path: Path
+) -> None:
+    path = tmp_path / "history.csv"
+    path.write_bytes((HISTORY_HEADER + GOOD_VISIT).encode("utf-16-le"))
+    err = refused(world, "import", "visits", str(path), "--encoding", "utf-16")
+    assert "not utf-16 text" in err, err
+
+
+def test_an_appointment_file_that_is_not_utf8_is_refused_with_its_line(
+    world: World, tmp_path: Path
+) -> None:
+    path = tmp_path / "appointments.csv"
+    path.write_bytes(b"site,service,at\nbootle,housing,2030-01-07T10:00:00+00:00\nbootle,caf\xe9\n")
+    err = refused(world, "appointment", "import", str(path))
+    assert "line 3: not UTF-8 text (byte 0xE9)" in err, err
+    path.write_bytes("site,service,at\n".encode("utf-16"))
+    assert "line 1: not UTF-8" in refused(world, "appointment", "import", str(path))
+
+
+def test_an_appointment_file_with_a_misspelt_column_is_refused_not_half_read(
+    world: World, tmp_path: Path
+) -> None:
+    path = tmp_path / "appointments.csv"
+    path.write_text("site,service,at,reff\nbootle,housing,2030-01-07T10:00:00+00:00,BOO-123\n")
+    err = refused(world, "appointment", "import", str(path))
+    assert "line 1: unknown column(s) 'reff'" in err, err
+
+
+def test_an_appointment_row_is_named_by_the_line_it_starts_on(world: World, tmp_path: Path) -> None:
+    path = tmp_path / "appointments.csv"
+    path.write_text('site,service,at,ref\nbootle,"no such\nservice",2030-01-07T10:00:00Z,\n')
+    err = refused(world, "appointment", "import", str(path))
+    assert "line 2:" in err, err
