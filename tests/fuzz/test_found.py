@@ -159,3 +159,19 @@ def test_an_appointment_row_is_named_by_the_line_it_starts_on(world: World, tmp_
     path.write_text('site,service,at,ref\nbootle,"no such\nservice",2030-01-07T10:00:00Z,\n')
     err = refused(world, "appointment", "import", str(path))
     assert "line 2:" in err, err
+
+
+# -- scanner input -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scanned", ["BOO-\x00FUZZ", "\x00", "BOO-FUZZ01" * 5000, "ﷺ😀\u202e"])
+def test_a_scanned_reference_that_cannot_be_one_is_not_found_not_a_database_error(
+    world: World, scanned: str
+) -> None:
+    from shared.domain import NotFound
+
+    before = snapshot(world.url)
+    with pytest.raises(NotFound) as caught:
+        world.office.checkin("bootle", appointment=scanned)
+    assert_clear(str(caught.value))
+    assert not differences(before, snapshot(world.url))
