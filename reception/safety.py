@@ -117,9 +117,8 @@ class SafetyBanner(QFrame):
             self.setVisible(False)
             return False
         lines = [
-            f"⚠  SAFETY ALARM at {a.source} since "
+            f"⚠  SAFETY ALARM at {a.source}{self._who(a)} since "
             f"{a.raised_at.astimezone(self.zone):%H:%M}"
-            + (f" — {a.detail}" if a.detail and a.source not in a.detail else "")
             for a in alarms
         ]
         self.text.setText("<br>".join(lines) + "<br>Go to the desk now; call security if needed.")
@@ -132,6 +131,12 @@ class SafetyBanner(QFrame):
             self.sound()
             self.repeat.start()
         return bool(new)
+
+    @staticmethod
+    def _who(alarm: AlertView) -> str:
+        """The desk's words after its name: who is signed in there, "(Jo Bloggs)"."""
+        extra = (alarm.detail or "").removeprefix(f"SAFETY ALARM at {alarm.source}").strip()
+        return f" {extra}" if extra else ""
 
     def _flash(self) -> None:
         self._phase = 1 - self._phase

@@ -336,7 +336,7 @@ def test_a_safety_alarm_cannot_be_missed_is_acknowledged_and_reaches_supervisors
     assert "Waiting for reception" in desk.alarm_status.text()
     window.refresh()  # as the change notification does
     assert window.safety.isVisible()
-    assert "SAFETY ALARM at Desk 3" in window.safety.text.text()
+    assert "SAFETY ALARM at Desk 3 (Jo Bloggs) since" in window.safety.text.text()
     assert "SAFETY" not in window.alerts.text() and "HELP" in window.alerts.text()
     assert not window.windowState() & Qt.WindowState.WindowMinimized  # brought forward
     assert window.safety.sounded == 1 and window.safety.flash.isActive()
