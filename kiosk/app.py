@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
 from collections.abc import Sequence
+from typing import Any
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,26 +60,44 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     collect_on_gui_thread(app)
+    from sqlalchemy.exc import OperationalError
+
     try:
-        office = Office(Database(args.db))
-        office.ensure_default_sites()
-        presenter = KioskPresenter(
-            office,
-            args.site,
-            printer=args.printer,
-            name=args.name,
-            always_open=args.always_open,
-            log=EventLog("kiosk" if args.mode == "checkin" else "survey", args.log_dir),
-        )
+        try:
+            db = Database(args.db)
+        except OperationalError:  # unreachable: start offline, from what this kiosk kept
+            db = Database(args.db, migrate=False)
+        office = Office(db)
+        with contextlib.suppress(OperationalError):
+            office.ensure_default_sites()
+        if args.mode == "survey":
+            survey = _survey(office, args)
+        else:
+            presenter = KioskPresenter(
+                office,
+                args.site,
+                printer=args.printer,
+                name=args.name,
+                always_open=args.always_open,
+                log=EventLog("kiosk", args.log_dir),
+            )
     except DomainError as error:
         print(f"onestop kiosk: error: {error}", file=sys.stderr)
         return 2
+    except OperationalError as error:
+        print(
+            f"onestop kiosk: error: the database cannot be reached ({error.orig}) and this "
+            f"kiosk has not kept a copy of {args.site}'s settings yet: start it once online",
+            file=sys.stderr,
+        )
+        return 1
     speaker = Speaker()
     if args.mode == "survey":
         from kiosk.survey import SurveyWindow
 
+        notices, site, outbox = survey
         window = SurveyWindow(
-            presenter.notices, presenter.site, kiosk_mode=not args.windowed, speak=speaker.say
+            notices, site, kiosk_mode=not args.windowed, speak=speaker.say, outbox=outbox
         )
     else:
         window = KioskWindow(presenter, kiosk_mode=not args.windowed, speak=speaker.say)
@@ -101,6 +121,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.close()
         return 0
     return app.exec()
+
+
+def _survey(office: Any, args: argparse.Namespace) -> tuple[Any, Any, Any]:
+    """The exit survey's notices, site and outbox (its answers wait there while the
+    database is away); the site as this PC last kept it when the database is away."""
+    from kiosk.link import Link
+    from kiosk.outbox import Outbox, OutboxError, outbox_path
+    from shared.notices import Notices
+    from shared.store.db import data_dir
+
+    try:
+        outbox = Outbox(outbox_path(data_dir(), office.db.url, args.site, f"survey {args.name}"))
+    except (OSError, OutboxError) as error:
+        print(f"onestop kiosk: {error}: answers given offline will be lost", file=sys.stderr)
+        outbox = None
+    site, _online = Link(office, outbox, args.site, args.name, _now).load_site()
+    return Notices(office.db), site, outbox
+
+
+def _now() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,12 @@ CREATE TABLE IF NOT EXISTS checkin (
     status TEXT NOT NULL DEFAULT 'pending', visit_id INTEGER, error TEXT, sent_at TEXT,
     UNIQUE (site, day, ticket)
 );
+CREATE TABLE IF NOT EXISTS survey (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    site TEXT NOT NULL, answered_at TEXT NOT NULL, ticket TEXT,
+    answers TEXT NOT NULL, comment TEXT, language TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending', sent_at TEXT
+);
 """
 
 
@@ -80,6 +86,19 @@ class OfflineCheckin:
     status: str = "pending"  # pending | sent | failed
     visit_id: int | None = None
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class OfflineSurvey:
+    """Exit-survey answers given while the database was away."""
+
+    id: int
+    site: str
+    answered_at: datetime
+    ticket: str | None
+    answers: dict[str, Any]
+    comment: str | None
+    language: str
 
 
 def outbox_path(folder: Path, url: str, site: str, kiosk: str) -> Path:
@@ -305,4 +324,52 @@ class Outbox:
         with self._write() as conn:
             conn.execute(
                 "UPDATE checkin SET status = 'failed', error = ? WHERE id = ?", (error, entry_id)
+            )
+
+    # -- exit-survey answers -------------------------------------------------------------
+
+    def add_survey(
+        self,
+        *,
+        site: str,
+        answered_at: datetime,
+        ticket: str | None,
+        answers: dict[str, Any],
+        comment: str | None,
+        language: str,
+    ) -> int:
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO survey (site, answered_at, ticket, answers, comment, language)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    site,
+                    answered_at.astimezone(UTC).isoformat(),
+                    ticket,
+                    json.dumps(answers, sort_keys=True),
+                    comment,
+                    language,
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def pending_surveys(self) -> list[OfflineSurvey]:
+        return [
+            OfflineSurvey(
+                r["id"],
+                r["site"],
+                datetime.fromisoformat(r["answered_at"]),
+                r["ticket"],
+                json.loads(r["answers"]),
+                r["comment"],
+                r["language"],
+            )
+            for r in self._read("SELECT * FROM survey WHERE status = 'pending' ORDER BY id")
+        ]
+
+    def mark_survey_sent(self, survey_id: int, at: datetime) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE survey SET status = 'sent', sent_at = ? WHERE id = ?",
+                (at.isoformat(), survey_id),
             )

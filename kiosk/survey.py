@@ -10,6 +10,11 @@ countdown ends, the answers they gave are kept (each question is optional anyway
 and the next visitor starts afresh, never adding to someone else's answers.
 The public screen's common parts (languages, themes, read aloud, kiosk mode, the
 supervisor's PIN) come from kiosk/screen.py.
+
+While the database cannot be reached the answers wait in the kiosk's outbox (with
+the time they were given, by this PC's clock) and a worker sends them once it is
+back; a banner says so meanwhile. A ticket typed offline is checked when they are
+sent (one that is not found leaves the answers anonymous).
 """
 
 from __future__ import annotations
@@ -19,12 +24,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout
+from sqlalchemy.exc import SQLAlchemyError
 
+from kiosk.link import unreachable
+from kiosk.outbox import Outbox, OutboxError
 from kiosk.screen import TouchScreen
 from kiosk.widgets import Page, add_keyboard, button, label, tr
-from shared.domain import DomainError, Site
+from shared.domain import DomainError, NotFound, Site
 from shared.domain.tickets import normalise_ticket, ticket_day
 from shared.notices import Notices
 
@@ -63,8 +71,49 @@ def ticket_from_scan(scanned: str, site: str, today: str) -> str:
     return normalise_ticket("".join(scanned.split()))
 
 
+SEND_SECONDS = 2  # how often answers kept offline are sent (and the database looked for)
+
+
+class _SendAnswers(QRunnable):
+    """Answers kept while the database was away, sent oldest first; then whether the
+    database answered."""
+
+    def __init__(self, window: SurveyWindow) -> None:
+        super().__init__()
+        self.window = window
+        self.notices = window.notices
+        self.outbox = window.outbox
+
+    def run(self) -> None:
+        from shared.qt.jobs import tell
+
+        try:
+            for kept in self.outbox.pending_surveys() if self.outbox is not None else []:
+                values = dict(kept.answers, comment=kept.comment, language=kept.language)
+                try:
+                    self.notices.record_survey(
+                        kept.site, ticket=kept.ticket, answered_at=kept.answered_at, **values
+                    )
+                except NotFound:  # a ticket typed offline that was never issued
+                    self.notices.record_survey(
+                        kept.site, ticket=None, answered_at=kept.answered_at, **values
+                    )
+                self.outbox.mark_survey_sent(kept.id, datetime.now(UTC))  # type: ignore[union-attr]
+            with self.notices.db.transaction(write=False):
+                pass  # nothing (more) to send: is the database there?
+            online = True
+        except SQLAlchemyError as error:
+            online = not unreachable(error)
+        except (DomainError, OutboxError):
+            online = True  # the database answered; what is kept waits for the next round
+        except Exception:  # never a traceback on a worker
+            online = False
+        tell(self.window, "answers_sent", online)
+
+
 class SurveyWindow(TouchScreen):
     WAITING_PAGES = ("start", "staff")
+    answers_sent = Signal(bool)  # from the sending worker: whether the database answered
 
     def __init__(
         self,
@@ -74,10 +123,22 @@ class SurveyWindow(TouchScreen):
         kiosk_mode: bool = True,
         speak: Callable[[str, str], None] | None = None,
         clock: Callable[[], datetime] | None = None,
+        outbox: Outbox | None = None,
     ) -> None:
+        """`outbox`: where answers wait while the database is away (none: they are lost,
+        and the visitor is told so)."""
         super().__init__(site, kiosk_mode=kiosk_mode, speak=speak)
         self.notices = notices
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.outbox = outbox
+        self.online = True
+        self.send_pool = QThreadPool(self)
+        self.send_pool.setMaxThreadCount(1)
+        self._sending = False
+        self.answers_sent.connect(self._after_sending)
+        self.send_timer = QTimer(self, interval=SEND_SECONDS * 1000)
+        self.send_timer.timeout.connect(self.send_kept_answers)
+        self.send_timer.start()
         self.answers: dict[str, Any] = {}
         self.ticket: str | None = None
         self.step = 0
@@ -158,7 +219,8 @@ class SurveyWindow(TouchScreen):
 
     def _thanks(self, page: Page) -> None:
         page.words.addWidget(label(tr("Thank you"), "heading"))
-        page.words.addWidget(label(tr("Your answers have been recorded."), "big"))
+        self.thanks_text = label(tr("Your answers have been recorded."), "big")
+        page.words.addWidget(self.thanks_text)
         page.controls.addWidget(button(tr("Done"), self.next_visitor, name="done"))
 
     def _staff(self, page: Page) -> None:
@@ -218,6 +280,8 @@ class SurveyWindow(TouchScreen):
                 from shared.office import Office
 
                 Office(self.notices.db).visit(self.site.code, ticket)
+            except SQLAlchemyError as error:  # offline: checked when the answers are sent
+                self._went_offline(error)
             except NotToday:
                 self._refuse(tr("That ticket is not from today: leave it blank to answer."))
                 return
@@ -285,7 +349,12 @@ class SurveyWindow(TouchScreen):
         self.show_question()
 
     def finish(self, with_comment: bool = True) -> None:
-        self._record(self.comment.text().strip() if with_comment else "")
+        recorded = self._record(self.comment.text().strip() if with_comment else "")
+        self.thanks_text.setText(
+            tr("Your answers have been recorded.")
+            if recorded
+            else tr("Sorry, your answers could not be recorded just now.")
+        )
         self.go("thanks")
         self.restart_timer.start()
 
@@ -295,12 +364,55 @@ class SurveyWindow(TouchScreen):
             self._record(self.comment.text().strip())
         super().give_up()
 
-    def _record(self, comment: str) -> None:
-        self.notices.record_survey(
-            self.site.code,
-            ticket=self.ticket,
-            comment=comment or None,
-            language=self.language,
-            **self.answers,
-        )
-        self.answers = {}
+    def _record(self, comment: str) -> bool:
+        """Record this visitor's answers (offline: in the outbox); whether they were kept."""
+        answers, self.answers = self.answers, {}
+        values = dict(answers, comment=comment or None, language=self.language)
+        if self.online:
+            try:
+                self.notices.record_survey(self.site.code, ticket=self.ticket, **values)
+                return True
+            except SQLAlchemyError as error:
+                self._went_offline(error)
+        if self.outbox is None:
+            return False
+        try:
+            self.outbox.add_survey(
+                site=self.site.code,
+                answered_at=self.clock(),
+                ticket=self.ticket,
+                answers=answers,
+                comment=comment or None,
+                language=self.language,
+            )
+        except OutboxError:
+            return False
+        return True
+
+    # -- the database away and back -------------------------------------------------------
+
+    def after_build(self) -> None:
+        self._show_banner()
+
+    def _show_banner(self) -> None:
+        self.banner.setText(tr("Working offline: your answers are kept and sent later."))
+        self.banner.setVisible(not self.online)
+
+    def _went_offline(self, error: SQLAlchemyError) -> None:
+        if not unreachable(error):
+            raise error
+        self.online = False
+        self._show_banner()
+
+    def send_kept_answers(self) -> None:
+        """Send what the outbox keeps and look for the database, on a worker."""
+        if self._sending:
+            return
+        self._sending = True
+        self.send_pool.start(_SendAnswers(self))
+
+    def _after_sending(self, online: bool) -> None:
+        self._sending = False
+        if online != self.online:
+            self.online = online
+            self._show_banner()

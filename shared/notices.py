@@ -184,21 +184,27 @@ class Notices:
         fair: bool | None = None,
         comment: str | None = None,
         language: str = "en",
+        answered_at: datetime | None = None,
     ) -> int:
+        """`answered_at`: when answers given while the database was away were given (never
+        later than now); the ticket is looked for on that day."""
         for name, value in (("csa", csa), ("overall", overall)):
             if value is not None and value not in (1, 2, 3, 4, 5):
                 raise DomainError(
                     f"{name}: answers are 1 (very dissatisfied) to 5 (very satisfied)"
                 )
+        if answered_at is not None and answered_at.tzinfo is None:
+            raise DomainError("a survey's time needs its time zone")
         with self.db.transaction() as tx:
             ref = repo.get_site(tx, site)
+            when = min(answered_at, tx.now) if answered_at else tx.now
             visit_id = None
             if ticket:
                 visit = repo.find_ticket(
                     tx,
                     ref,
                     normalise_ticket(ticket),
-                    ticket_day(tx.now, ref.site.timezone),
+                    ticket_day(when, ref.site.timezone),
                     lock=False,
                 )
                 visit_id = visit.id
@@ -208,7 +214,7 @@ class Notices:
                     .values(
                         site_id=ref.id,
                         visit_id=visit_id,
-                        answered_at=tx.now,
+                        answered_at=when,
                         resolved=resolved,
                         csa=csa,
                         overall=overall,

@@ -527,5 +527,13 @@
         <source>Working offline: please check in at the reception desk.</source>
         <translation>نعمل دون اتصال: يرجى تسجيل الوصول في مكتب الاستقبال.</translation>
     </message>
+    <message>
+        <source>Working offline: your answers are kept and sent later.</source>
+        <translation>نعمل دون اتصال: سنحفظ إجاباتك ونرسلها لاحقاً.</translation>
+    </message>
+    <message>
+        <source>Sorry, your answers could not be recorded just now.</source>
+        <translation>عذراً، تعذر حفظ إجاباتك الآن.</translation>
+    </message>
 </context>
 </TS>

@@ -527,5 +527,13 @@
         <source>Working offline: please check in at the reception desk.</source>
         <translation>Tryb offline: zgłoś, proszę, przybycie w recepcji.</translation>
     </message>
+    <message>
+        <source>Working offline: your answers are kept and sent later.</source>
+        <translation>Tryb offline: Twoje odpowiedzi zostaną zapisane i wysłane później.</translation>
+    </message>
+    <message>
+        <source>Sorry, your answers could not be recorded just now.</source>
+        <translation>Przepraszamy, nie udało się teraz zapisać Twoich odpowiedzi.</translation>
+    </message>
 </context>
 </TS>

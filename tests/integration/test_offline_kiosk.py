@@ -14,6 +14,7 @@ being online with their outboxes sent.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -228,3 +229,97 @@ def test_a_kiosk_that_cannot_record_says_so_and_reception_hears_of_it(
     presenter.link_pool.waitForDone(10_000)
     presenter.office.db.dispose()
     staff.db.dispose()
+
+
+def test_the_exit_survey_keeps_answers_while_the_database_is_away(
+    qtbot, outage: Outage, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from kiosk.survey import SurveyWindow
+    from shared.store.tables import survey_t
+
+    staff = Office(Database(outage.url))
+    staff.ensure_default_sites()
+    visit = staff.checkin("bootle", "council-tax")
+    screen_db = Database(outage.url)
+    window = SurveyWindow(
+        Notices(screen_db),
+        staff.site("bootle"),
+        kiosk_mode=False,
+        outbox=Outbox(tmp_path / "survey.sqlite3"),
+    )
+    qtbot.addWidget(window)
+    window.resize(1920, 1080)
+    window.show()
+    outage.down([screen_db])
+    touched = datetime.now(UTC)
+    qtbot.keyClicks(window.ticket_entry, visit.ticket)
+    qtbot.keyClick(window.ticket_entry, Qt.Key.Key_Return)  # cannot be looked up: kept
+    assert window.current_page == "question"
+    for key, answer in (("resolved", True), ("csa", 4), ("overall", 5), ("fair", False)):
+        window.answer(key, answer)  # as its buttons do
+    window.finish(with_comment=False)
+    assert window.thanks_text.text() == "Your answers have been recorded."
+    assert window.banner.isVisible() and "offline" in window.banner.text()
+    window.next_visitor()
+    window.answer("overall", 2)  # a second visitor, no ticket, walks away
+    window.give_up()
+    assert len(window.outbox.pending_surveys()) == 2
+
+    outage.up()
+    qtbot.waitUntil(
+        lambda: window.online and not window.outbox.pending_surveys(),
+        timeout=int(TARGET_SECONDS * 1000),
+    )
+    assert not window.banner.isVisible()
+    with staff.db.transaction(write=False) as tx:
+        rows = tx.conn.execute(survey_t.select().order_by(survey_t.c.id)).all()
+    assert [(r.visit_id, r.resolved, r.csa, r.overall, r.fair) for r in rows] == [
+        (visit.visit_id, True, 4, 5, False),
+        (None, None, None, 2, None),
+    ]
+    assert all(abs(r.answered_at - touched) < timedelta(seconds=5) for r in rows)
+    window.close()
+    window.send_timer.stop()
+    window.send_pool.waitForDone(10_000)
+    screen_db.dispose()
+    staff.db.dispose()
+
+
+@pytest.mark.postgres
+def test_the_kiosk_starts_while_the_database_is_away_from_what_it_kept(tmp_path: Path) -> None:
+    """`onestop kiosk` on a PC restarted during the outage: it starts offline from the
+    site and the numbers it kept when it last ran, and says so on its first screen; a
+    kiosk that never ran online says why it cannot start."""
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    from tests.integration.pg_deploy import own_server
+
+    def run_kiosk(url: str, data: Path, shot: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "shared.cli", "kiosk", "--site", "bootle", "--db", url,
+             "--windowed", "--always-open", "--screenshot", str(shot)],
+            capture_output=True, text=True, timeout=120,
+            env={**os.environ, "ONESTOP_DATA_DIR": str(data), "QT_QPA_PLATFORM": "offscreen"},
+        )  # fmt: skip
+
+    with own_server() as server:
+        url = server.url(server.create_database())
+        first = run_kiosk(url, tmp_path / "pc", tmp_path / "online.png")
+        assert first.returncode == 0, first.stderr
+        server.halt("fast")
+        again = run_kiosk(url, tmp_path / "pc", tmp_path / "offline.png")
+        assert again.returncode == 0, again.stderr
+        assert "kiosk ready" in again.stdout
+        never = run_kiosk(url, tmp_path / "new-pc", tmp_path / "never.png")
+        assert never.returncode == 1
+        assert "has not kept a copy of bootle's settings" in never.stderr
+        assert "Traceback" not in never.stderr
+    with Image.open(tmp_path / "offline.png") as shot:  # the banner's yellow along the top
+        assert shot.convert("RGB").getpixel((10, 10)) == (255, 221, 0)
+    with Image.open(tmp_path / "online.png") as shot:
+        assert shot.convert("RGB").getpixel((10, 10)) == (255, 255, 255)
