@@ -363,9 +363,14 @@ def next_for_desk(tx: Tx, ref: SiteRef, desk_name: str, services: Sequence[str])
         row = tx.conn.execute(stmt).first()
         if row is not None:
             return visit_from_row(row, ref.code)
-        # Everything we looked at was locked by other desks: is anyone left at all?
+        # Everything we looked at was locked by other desks: is anyone left whom no other
+        # desk is calling this moment? If not, nobody is waiting for this desk (those
+        # others are being called); if so, look further ahead for them.
         anyone = tx.conn.execute(
-            select(visit_t.c.id).where(eligible, visit_t.c.service.in_(list(services))).limit(1)
+            select(visit_t.c.id)
+            .where(eligible, visit_t.c.service.in_(list(services)))
+            .limit(1)
+            .with_for_update(skip_locked=True)
         ).first()
         if anyone is None:
             return None
