@@ -63,11 +63,15 @@ QListWidget { font-size: 16px; }
 """
 
 
+OFFLINE = "OFFLINE: the database cannot be reached. Retrying."
+
+
 class DeskWindow(GuardedActions, QWidget):
     def __init__(
         self, office: Office, site: str, desk: str, *, log: EventLog, on_top: bool = False
     ) -> None:
         super().__init__()
+        self.offline = False  # the database could not be reached at the last refresh
         self.setObjectName("desk")
         self.setStyleSheet(STYLE)
         self.office = office
@@ -377,8 +381,14 @@ class DeskWindow(GuardedActions, QWidget):
         try:
             self._refresh()
         except OperationalError:
-            self.error.setText("OFFLINE: the database cannot be reached. Retrying.")
+            self.error.setText(OFFLINE)
             self.error.setVisible(True)
+            self.offline = True
+            return
+        if self.offline:  # back: the notice goes by itself (a refusal's message stays)
+            self.offline = False
+            if self.error.text() == OFFLINE:
+                self.error.setVisible(False)
 
     def _refresh(self) -> None:
         self._show_alarm()

@@ -157,11 +157,6 @@ def test_the_display_and_the_reception_console_come_back_by_themselves(
     screens.db.dispose()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reception/desk.py: DeskWindow.refresh shows OFFLINE on an OperationalError but a "
-    "later successful refresh never hides it; it stays until the CSA presses a button",
-)
 def test_the_desk_console_drops_its_offline_notice_by_itself(
     qtbot, server: PostgresServer, url: str, tmp_path
 ) -> None:
