@@ -36,7 +36,9 @@ def _start(args: argparse.Namespace, app_name: str, make: Callable[..., Any]) ->
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
+    from sqlalchemy.exc import SQLAlchemyError
 
+    from shared.cli import database_problem
     from shared.domain import DomainError
     from shared.eventlog import EventLog
     from shared.office import Office
@@ -54,6 +56,10 @@ def _start(args: argparse.Namespace, app_name: str, make: Callable[..., Any]) ->
     except DomainError as error:
         print(f"onestop {app_name}: error: {error}", file=sys.stderr)
         return 2
+    except SQLAlchemyError as error:  # unreachable (1: started again), or the wrong login (2)
+        message, code = database_problem(error)
+        print(f"onestop {app_name}: error: {message}", file=sys.stderr)
+        return code
     if args.windowed or args.screenshot:
         window.resize(1920, 1080) if app_name == "display" else window.adjustSize()
         window.show()

@@ -1118,8 +1118,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run(args)
 
 
+def database_problem(error: Exception) -> tuple[str, int]:
+    """What to tell a person about a database error, and the exit code: the login may
+    not do that (2, a set-up matter), or the database cannot be used (1: try again)."""
+    from sqlalchemy.exc import OperationalError
+
+    orig = getattr(error, "orig", None)
+    if getattr(orig, "sqlstate", None) == "42501":  # a login without the privilege
+        reason = str(orig).strip().splitlines()[0]
+        return (
+            f"this database login may not do that ({reason}): "
+            "docs/deploy.md says which login each PC uses",
+            EXIT_USER,
+        )
+    if isinstance(error, OperationalError):
+        reason = str(orig).strip().splitlines()[0] if orig else str(error)
+        return f"cannot use the database: {reason}", EXIT_SYSTEM
+    return f"database error: {str(error).splitlines()[0]}", EXIT_SYSTEM
+
+
 def run(args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+    from sqlalchemy.exc import SQLAlchemyError
 
     from shared.domain import DomainError
 
@@ -1138,19 +1157,8 @@ def run(args: argparse.Namespace) -> int:
         args.handler(args)
     except (DomainError, ConfigError) as error:
         return fail(str(error), EXIT_USER)
-    except OperationalError as error:
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        return fail(f"cannot use the database: {reason}", EXIT_SYSTEM)
     except SQLAlchemyError as error:
-        orig = getattr(error, "orig", None)
-        if getattr(orig, "sqlstate", None) == "42501":  # a login without the privilege
-            reason = str(orig).strip().splitlines()[0]
-            return fail(
-                f"this database login may not do that ({reason}): "
-                "docs/deploy.md says which login each PC uses",
-                EXIT_USER,
-            )
-        return fail(f"database error: {str(error).splitlines()[0]}", EXIT_SYSTEM)
+        return fail(*database_problem(error))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

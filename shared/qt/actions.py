@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QLabel, QPushButton
+from sqlalchemy.exc import SQLAlchemyError
 
 from shared.domain import DomainError
 
@@ -30,5 +31,10 @@ class GuardedActions:
             action()
         except DomainError as error:
             self.error.setText(str(error))
+            self.error.setVisible(True)
+        except SQLAlchemyError as error:  # offline, or this PC's login may not do that
+            from shared.cli import database_problem
+
+            self.error.setText(database_problem(error)[0])
             self.error.setVisible(True)
         self.refresh()
