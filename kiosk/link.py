@@ -36,6 +36,12 @@ CLOCK_WRITE_SECONDS = 0.5  # write a new clock difference to disk only when it m
 RETRY_BLOCKS_SECONDS = 60  # after the outbox could not keep a block, wait before asking again
 
 
+def short(error: BaseException) -> str:
+    """The database's own words, first line only (no SQL, no parameters)."""
+    text = str(error.orig if isinstance(error, DBAPIError) else error)
+    return text.strip().splitlines()[0] if text.strip() else type(error).__name__
+
+
 def unreachable(error: BaseException) -> bool:
     """The database cannot be reached (down, the network gone, the file unavailable),
     as opposed to a refusal or a bug."""
@@ -46,7 +52,7 @@ def unreachable(error: BaseException) -> bool:
 
 @dataclass
 class LinkReport:
-    online: bool
+    online: bool | None  # None: the step failed otherwise, so nobody knows
     started: float = 0.0  # time.monotonic() when the step began
     sent: list[OfflineCheckin] = field(default_factory=list)
     failed: list[tuple[OfflineCheckin, str]] = field(default_factory=list)
@@ -113,16 +119,24 @@ class Link:
     # -- one round -------------------------------------------------------------------------
 
     def step(self) -> LinkReport:
+        """One round. A refusal that is not the database being away (a permission the
+        kiosk's login lacks, after an upgrade whose grants were not run again) is told
+        to reception and leaves the kiosk online: its normal check-ins still work."""
         report = LinkReport(online=False, started=time.monotonic())
         try:
             db_now = self._measure_clock()
             self._send(report)
-            self._top_up(db_now, report)
-            self._deliver_messages()
+            try:
+                self._top_up(db_now, report)
+            except SQLAlchemyError as error:
+                if unreachable(error):
+                    raise
+                self._outbox_broken(f"the database refused its numbers: {short(error)}", report)
+            self._deliver_messages(report)
         except SQLAlchemyError as error:
             if not unreachable(error):
                 raise
-            report.error = str(error.orig if isinstance(error, DBAPIError) else error)
+            report.error = short(error)
             report.online = False
             return report
         report.online = True
@@ -167,7 +181,7 @@ class Link:
                 if unreachable(error):
                     raise
                 # Refused for another reason (a missing grant...): kept, tried again.
-                report.problems.append(f"{entry.ticket} not sent: {error}")
+                report.problems.append(f"{entry.ticket} not sent: {short(error)}")
                 self.tell_reception(
                     "raise", "kiosk", f"{self.kiosk} cannot send offline ticket {entry.ticket}"
                 )
@@ -207,24 +221,28 @@ class Link:
         except OutboxError as error:  # those numbers are lost, never issued twice
             self._outbox_broken(error, report)
 
-    def _outbox_broken(self, error: OutboxError, report: LinkReport) -> None:
+    def _outbox_broken(self, error: object, report: LinkReport) -> None:
         self._blocks_retry_at = time.monotonic() + RETRY_BLOCKS_SECONDS
         report.problems.append(str(error))
         self.tell_reception("raise", "kiosk", self.cannot_keep(error))
 
-    def _deliver_messages(self) -> None:
+    def _deliver_messages(self, report: LinkReport) -> None:
         with self._lock:
             messages, self._messages = self._messages, []
         try:
             while messages:
                 action, kind, detail = messages[0]
                 try:
-                    if action == "raise":
-                        self.notices.raise_alert(self.site_code, kind, self.kiosk, detail)
+                    if action == "raise":  # (an alert's detail holds 300 characters)
+                        self.notices.raise_alert(self.site_code, kind, self.kiosk, detail[:300])
                     else:
                         self.notices.resolve(self.site_code, kind=kind, source=self.kiosk)
                 except DomainError:
                     pass  # a site or kind the database does not know: nobody to tell
+                except SQLAlchemyError as error:
+                    if unreachable(error):
+                        raise
+                    report.problems.append(f"reception not told ({short(error)}): {detail}")
                 messages.pop(0)
         finally:
             if messages:  # the database went away meanwhile: the rest next time

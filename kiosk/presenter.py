@@ -124,7 +124,7 @@ class _LinkJob(QRunnable):
             report = self.link.step()
         except Exception as error:  # never a traceback on a worker: try again next second
             report = LinkReport(
-                online=False, started=started, error=f"{type(error).__name__}: {error}"
+                online=None, started=started, error=f"{type(error).__name__}: {error}"
             )
         tell(self.presenter, "link_reported", report)
 
@@ -419,11 +419,13 @@ class KioskPresenter(QObject):
             self._log("offline_ticket_refused", ticket=entry.ticket, key=entry.key, error=error)
         for problem in report.problems:
             self._log("outbox_problem", error=problem)
-        if report.online and not self.online and report.started > self._offline_at:
+        if report.online is None:  # the step failed for want of something else: as it was
+            self._log("link_failed", error=report.error)
+        elif report.online and not self.online and report.started > self._offline_at:
             self.online = True  # (a step begun before the last failure proves nothing)
             self._log("online")
             self.online_changed.emit(True)
-        elif not report.online and self.online:
+        elif report.online is False and self.online:
             self._offline_at = time.monotonic()
             self.online = False
             self._log("offline", error=report.error)

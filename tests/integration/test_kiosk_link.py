@@ -111,3 +111,48 @@ def test_what_counts_as_the_database_being_away() -> None:
 def _blocks(office: Office) -> int:
     with office.db.transaction(write=False) as tx:
         return int(tx.conn.execute(select(func.count()).select_from(block_t)).scalar_one())
+
+
+@pytest.mark.postgres
+def test_a_login_refused_the_blocks_stays_online_and_tells_reception(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """After an upgrade whose grants were not run again (installer/postgres/grants.sql),
+    the kiosk's login may not touch ticket_block: it must not take that for the
+    database being away (and send every visitor to reception); it stays online, its
+    check-ins work, and reception is told it cannot keep numbers for an outage."""
+    import uuid
+
+    from sqlalchemy import text
+
+    owner = Database(pg_url)
+    Office(owner).ensure_default_sites()
+    role = f"kiosk_{uuid.uuid4().hex[:8]}"
+    with owner.transaction() as tx:
+        for statement in (
+            f"CREATE ROLE {role} LOGIN",
+            f"GRANT USAGE ON SCHEMA public TO {role}",
+            f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}",
+            f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}",
+            f"REVOKE ALL ON ticket_block FROM {role}",
+        ):
+            tx.conn.execute(text(statement))
+    kiosk_db = Database(pg_url.replace("://postgres@", f"://{role}@"), migrate=False)
+    try:
+        link = link_for(Office(kiosk_db), tmp_path)
+        report = link.step()
+        assert report.online is True
+        assert any("refused its numbers" in p for p in report.problems), report.problems
+        [alert] = Notices(owner).alerts("bootle")
+        assert alert.kind == "kiosk" and "cannot keep tickets" in (alert.detail or "")
+        assert Office(kiosk_db).checkin("bootle", "council-tax").ticket == "C001"
+    finally:
+        kiosk_db.dispose()
+        with owner.transaction() as tx:
+            tx.conn.execute(text(f"DROP OWNED BY {role}"))
+        owner.dispose()
+        import psycopg
+
+        conninfo = pg_url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
+        with psycopg.connect(conninfo + "/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP ROLE IF EXISTS {role}")
