@@ -68,6 +68,7 @@ class TouchScreen(QWidget):
         self.large_text = False
         self.reading_aloud = False  # asked for by this visitor: every screen is read
         self.corner_taps: list[float] = []
+        self._page_tops: dict[str, int] = {}  # each page's top margin, when no banner shows
         self.pin_failures = 0
         self.pin_locked_until = 0.0
         self.idle = QTimer(self, singleShot=True, interval=site.kiosk.idle_seconds * 1000)
@@ -99,6 +100,21 @@ class TouchScreen(QWidget):
 
     def after_build(self) -> None:
         """Called once the pages are (re)built, before going home."""
+
+    def set_banner(self, text: str) -> None:
+        """What is not working, in a line along the top of every screen ('' for none).
+        The pages give it their top margin (first, so that the window never grows past
+        the screen meanwhile), so that every screen still fits."""
+        if not text:
+            self.banner.setVisible(False)
+        for name, page in self.pages.items():
+            layout = page.layout()
+            margins = layout.contentsMargins()
+            top = self._page_tops.setdefault(name, margins.top())
+            margins.setTop(0 if text else top)
+            layout.setContentsMargins(margins)
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
 
     def on_touch(self) -> None:
         """Called on every touch anywhere (restart a screen's own countdown)."""

@@ -395,8 +395,9 @@ class SurveyWindow(TouchScreen):
         self._show_banner()
 
     def _show_banner(self) -> None:
-        self.banner.setText(tr("Working offline: your answers are kept and sent later."))
-        self.banner.setVisible(not self.online)
+        self.set_banner(
+            "" if self.online else tr("Working offline: your answers are kept and sent later.")
+        )
 
     def _went_offline(self, error: SQLAlchemyError) -> None:
         if not unreachable(error):

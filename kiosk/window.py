@@ -573,8 +573,7 @@ class KioskWindow(TouchScreen):
             words = tr("Working offline: your ticket is valid and you will be called.")
         else:
             words = tr("The ticket printer is not working: your number is shown on screen.")
-        self.banner.setText(words)
-        self.banner.setVisible(offline or printer_down)
+        self.set_banner(words if offline or printer_down else "")
 
     def _online_changed(self, online: bool) -> None:
         self._show_banner()

@@ -241,12 +241,28 @@ def test_read_aloud_reads_each_question_in_the_visitors_language(qtbot, office) 
     assert language == "ar" and "1" in text  # "Question 1 of 4" and the question, in Arabic
 
 
+def _offline(window) -> None:
+    """As the survey is once it found the database gone (its banner on every screen);
+    its sender stopped so that it stays so. (tests/integration/test_offline_kiosk.py
+    takes a database away for real.)"""
+    from sqlalchemy.exc import OperationalError
+
+    window.send_timer.stop()
+    window.send_pool.waitForDone(10_000)
+    window._went_offline(OperationalError("SELECT 1", {}, OSError("network cable out")))
+
+
 SCREENS = [
     ("start", lambda qtbot, w: None),
     ("question", lambda qtbot, w: tap(qtbot, w, "begin")),
     ("scale", lambda qtbot, w: (tap(qtbot, w, "begin"), tap(qtbot, w, "yes"))),
     ("comment", lambda qtbot, w: [tap(qtbot, w, n) for n in ("begin", *["skip"] * 4)]),
     ("thanks", lambda qtbot, w: (tap(qtbot, w, "begin"), w.finish(with_comment=False))),
+    # Offline (from here on it stays so): the banner on top of every screen.
+    ("start-offline", lambda qtbot, w: _offline(w)),
+    ("question-offline", lambda qtbot, w: tap(qtbot, w, "begin")),
+    ("scale-offline", lambda qtbot, w: (tap(qtbot, w, "begin"), tap(qtbot, w, "yes"))),
+    ("comment-offline", lambda qtbot, w: [tap(qtbot, w, n) for n in ("begin", *["skip"] * 4)]),
 ]
 
 
