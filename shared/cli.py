@@ -34,7 +34,18 @@ class UsageError(Exception):
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise UsageError(self, message)
+        raise UsageError(self, _plain(message))
+
+
+def _plain(text: str, limit: int = 300) -> str:
+    """A message that repeats what was typed, as a terminal can show it: control
+    characters, text-reversing marks and line breaks escaped, and cut short."""
+    shown = ""
+    for at, c in enumerate(text):
+        if len(shown) >= limit:
+            return shown + "…"
+        shown += c if c.isprintable() or (c == "\n" and at) else repr(c)[1:-1]
+    return shown
 
 
 def _common() -> argparse.ArgumentParser:
@@ -128,7 +139,9 @@ def build_parser() -> Parser:
     sub = verb("delay", "set or clear the delay notice visitors see", cmd_delay)
     site_arg(sub)
     sub.add_argument("--reason", help="why (empty or left out: clear the notice)")
-    sub.add_argument("--minutes", type=int, help="estimated wait to tell visitors")
+    sub.add_argument(
+        "--minutes", type=_within(0, 600), help="estimated wait to tell visitors (0 to 600)"
+    )
     sub = verb("alerts", "open alerts (help asked for, printer, safety)", cmd_alerts)
     site_arg(sub)
 
@@ -176,7 +189,7 @@ def build_parser() -> Parser:
 
     sub = verb("queue", "who is waiting, in calling order, and who is at a desk", cmd_queue)
     site_arg(sub)
-    sub.add_argument("--limit", type=int, default=None)
+    sub.add_argument("--limit", type=_within(1, 100_000), default=None)
     sub = verb("visits", "every visit of a day", cmd_visits)
     site_arg(sub)
     sub.add_argument("--date", type=_date, default=None, help="YYYY-MM-DD (default today)")
@@ -262,15 +275,25 @@ def build_parser() -> Parser:
     )
     simulate.add_argument("--site", help="the site to simulate (or to take desks and targets from)")
     simulate.add_argument("--date", type=_date, default=None, help="YYYY-MM-DD (default tomorrow)")
-    simulate.add_argument("--weeks", type=int, default=6, help="weeks of history to plan from")
-    simulate.add_argument("--visitors", type=float, default=None, help="walk-ins in the day")
+    simulate.add_argument(
+        "--weeks", type=_within(1, 260), default=6, help="weeks of history to plan from"
+    )
+    simulate.add_argument(
+        "--visitors", type=_within(0, 5000, whole=False), default=None, help="walk-ins in the day"
+    )
     simulate.add_argument("--no-breaks", action="store_true", help="desks take no lunch breaks")
-    simulate.add_argument("--days", type=int, default=20, help="days simulated and averaged")
-    simulate.add_argument("--arrivals-per-hour", type=float, default=None)
-    simulate.add_argument("--mean-service-minutes", type=float, default=None)
-    simulate.add_argument("--desks", type=int, default=None)
-    simulate.add_argument("--hours", type=float, default=8.0)
-    simulate.add_argument("--seed", type=int, default=1)
+    simulate.add_argument(
+        "--days", type=_within(1, 500), default=20, help="days simulated and averaged"
+    )
+    simulate.add_argument(
+        "--arrivals-per-hour", type=_within(0.001, 2000, whole=False), default=None
+    )
+    simulate.add_argument(
+        "--mean-service-minutes", type=_within(0.1, 480, whole=False), default=None
+    )
+    simulate.add_argument("--desks", type=_within(1, 500), default=None)
+    simulate.add_argument("--hours", type=_within(0.1, 24, whole=False), default=8.0)
+    simulate.add_argument("--seed", type=_within(0, 2**32), default=1)
     simulate.set_defaults(handler=cmd_simulate)
 
     staffing = verbs.add_parser(
@@ -280,7 +303,9 @@ def build_parser() -> Parser:
     )
     site_arg(staffing)
     staffing.add_argument("--date", type=_date, default=None, help="YYYY-MM-DD (default tomorrow)")
-    staffing.add_argument("--weeks", type=int, default=6, help="weeks of history to learn from")
+    staffing.add_argument(
+        "--weeks", type=_within(1, 260), default=6, help="weeks of history to learn from"
+    )
     staffing.set_defaults(handler=cmd_staffing)
 
     purge = verbs.add_parser(
@@ -345,11 +370,17 @@ def build_parser() -> Parser:
 # -- argument types ---------------------------------------------------------------
 
 
+YEARS = (1970, 2999)  # dates outside overflow a day's arithmetic (9999-12-31 + 1 day)
+
+
 def _date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-24") from None
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise argparse.ArgumentTypeError(f"{value!r} is not between 1970 and 2999")
+    return day
 
 
 def _aware_time(value: str) -> datetime:
@@ -361,7 +392,28 @@ def _aware_time(value: str) -> datetime:
         ) from None
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError(f"{value!r} needs a UTC offset, like +00:00")
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        raise argparse.ArgumentTypeError(f"{value!r} is not between 1970 and 2999")
     return moment
+
+
+def _within(low: float, high: float, whole: bool = True) -> Callable[[str], Any]:
+    """An argument type: a whole number (or, not `whole`, any number) from low to high.
+    Without the bounds, --weeks 100000000 overflowed a date, --hours 1e9 simulated for
+    ever and --limit 99999999999999999999 overflowed SQLite."""
+
+    def parse(value: str) -> float:
+        try:
+            number: float = int(value) if whole else float(value)
+        except ValueError:
+            kind = "a whole number" if whole else "a number"
+            raise argparse.ArgumentTypeError(f"{value!r} is not {kind}") from None
+        if not low <= number <= high:  # NaN fails this too
+            raise argparse.ArgumentTypeError(f"{value!r} is not between {low:g} and {high:g}")
+        return number
+
+    parse.__name__ = "whole number" if whole else "number"  # argparse's "invalid ... value"
+    return parse
 
 
 def _flags(pairs: Sequence[str]) -> dict[str, str]:
@@ -371,7 +423,9 @@ def _flags(pairs: Sequence[str]) -> dict[str, str]:
         if not sep or not name.strip():
             from shared.domain import DomainError
 
-            raise DomainError(f"--flag {pair!r}: write it as NAME=VALUE, e.g. interpreter=Polish")
+            raise DomainError(
+                f"--flag {_plain(repr(pair), 60)}: write it as NAME=VALUE, e.g. interpreter=Polish"
+            )
         flags[name.strip().lower()] = value.strip()
     return flags
 
@@ -1108,6 +1162,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     wants_json = "--json" in argv
     parser = build_parser()
     try:
+        for number, arg in enumerate(argv, start=1):
+            if not arg.isprintable() and any(c == "\x00" or "\ud800" <= c <= "\udfff" for c in arg):
+                # Bytes that are not UTF-8 reach Python as lone surrogates, and a caller
+                # of main() may pass a NUL: no database, terminal or JSON takes either.
+                parser.error(f"argument {number} ({_plain(arg, 40)}) is not UTF-8 text")
         args = parser.parse_args(argv)
     except UsageError as error:
         error.parser.print_usage(sys.stderr)
@@ -1148,13 +1207,19 @@ def run(args: argparse.Namespace) -> int:
         ConfigError = DomainError  # type: ignore[misc,assignment]
 
     def fail(message: str, code: int) -> int:
+        # What was typed or read may be in it (a file name, a cell): no raw control
+        # characters reach the terminal; the lines of a listing stay lines.
+        message = "\n".join(_plain(line, 600) for line in message.split("\n"))
         print(f"onestop: error: {message}", file=sys.stderr)
         if getattr(args, "json", False):
             print(json.dumps({"error": message}))
         return code
 
+    handler = getattr(args, "handler", None)
+    if handler is None:  # an app's verb after an option (onestop --json kiosk): its own parser
+        return fail(f"put {args.verb} first: onestop {args.verb} --help", EXIT_USER)
     try:
-        args.handler(args)
+        handler(args)
     except (DomainError, ConfigError) as error:
         return fail(str(error), EXIT_USER)
     except SQLAlchemyError as error:

@@ -86,6 +86,8 @@ def read_site_file(path: str | Path) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise ConfigError(str(path), f"cannot read the file ({error.strerror})") from None
+    except ValueError:  # a NUL in the name
+        raise ConfigError(repr(str(path)), "not a file name") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

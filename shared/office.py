@@ -919,6 +919,8 @@ def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
         data = path.read_bytes()
     except OSError as error:
         raise DomainError(f"cannot read {path}: {error.strerror}") from None
+    except ValueError:  # a NUL in the name
+        raise DomainError(f"{quoted(str(path))} is not a file name") from None
     try:
         text = data.decode("utf-8-sig")  # a byte-order mark (Excel's "CSV UTF-8") is fine
     except UnicodeDecodeError as error:

@@ -207,6 +207,8 @@ def import_visits(
         handle = path.open(newline="", encoding=chosen)
     except OSError as error:
         raise DomainError(f"cannot read {path}: {error.strerror}") from None
+    except ValueError:  # a NUL in the name
+        raise DomainError(f"{quoted(str(path))} is not a file name") from None
     reader = csv.reader(handle)
     try:
         with handle, db.transaction() as tx:
@@ -236,8 +238,8 @@ def _encoding(name: str | None) -> str:
 
     try:
         found = codecs.lookup(name or "utf-8").name
-    except LookupError:
-        raise DomainError(f"unknown encoding {name!r} (e.g. utf-8, cp1252)") from None
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
+        raise DomainError(f"unknown encoding {quoted(name or '')} (e.g. utf-8, cp1252)") from None
     return "utf-8-sig" if found == "utf-8" else found  # a byte-order mark is not data
 
 

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal, select
 
-from shared.domain import DomainError
+from shared.domain import DomainError, quoted
 from shared.store import repository as repo
 from shared.store.db import Database, Tx
 from shared.store.tables import site_t, survey_t, visit_t
@@ -54,7 +54,7 @@ class Period:
     def quarter(cls, text: str) -> Period:
         match = re.fullmatch(r"(\d{4})-?Q([1-4])", text.strip().upper())
         if not match:
-            raise DomainError(f"{text!r} is not a quarter like 2025-Q3")
+            raise DomainError(f"{quoted(text)} is not a quarter like 2025-Q3")
         return cls._quarter(int(match.group(1)), int(match.group(2)))
 
     @classmethod
@@ -69,6 +69,8 @@ class Period:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise DomainError("the period ends before it starts")
+        if self.start.year < 1970 or self.end.year > 2999:  # past 9999 dates overflow
+            raise DomainError("a period lies between 1970 and 2999")
 
     @property
     def quarter_name(self) -> str | None:

@@ -4,6 +4,7 @@ fresh examples every run; these run the same way every time)."""
 from __future__ import annotations
 
 import io
+import json
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -175,3 +176,59 @@ def test_a_scanned_reference_that_cannot_be_one_is_not_found_not_a_database_erro
         world.office.checkin("bootle", appointment=scanned)
     assert_clear(str(caught.value))
     assert not differences(before, snapshot(world.url))
+
+
+# -- the command -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["appointment", "list", "--site", "bootle", "--date", "9999-12-31"],
+        ["visits", "--site", "bootle", "--date", "0001-01-01"],
+        ["staffing", "--site", "bootle", "--weeks", "100000000"],
+        ["report", "--site", "bootle", "--quarter", "9999-Q4"],
+        ["report", "--all-sites", "--from", "0001-01-01", "--to", "9999-12-31"],
+        [
+            "appointment",
+            "add",
+            "--site",
+            "bootle",
+            "--service",
+            "housing",
+            "--at",
+            "0001-01-01T00:00+01:00",
+        ],
+        ["queue", "--site", "bootle", "--limit", "99999999999999999999"],
+        ["simulate", "--hours", "nan"],
+        ["simulate", "--hours", "1e9"],
+        ["simulate", "--site", "bootle", "--visitors", "inf"],
+        ["staff", "add", "--site", "bootle", "--name", "\udcff", "--pin", "1234"],
+        ["delay", "--site", "bootle", "--reason", "\x00", "--minutes", "5"],
+        ["greet", "\x1b[2J" * 100, "--site", "bootle"],
+        ["import", "visits", "x.csv", "--encoding", "\x00"],
+        ["checkin", "--site", "bootle", "--service", "parking", "--flag", "\x00" * 500],
+    ],
+    ids=lambda argv: " ".join(argv)[:40],
+)
+def test_command_lines_that_crashed_or_hung_exit_2_with_a_clear_message(
+    world: World, argv: list[str]
+) -> None:
+    before = snapshot(world.url)
+    try:
+        code, out, err = cli(world, *argv)
+    except SystemExit as stop:  # argparse's own (the apps' parsers)
+        code, out, err = stop.code, "", ""
+    assert code == 2, (code, out, err)
+    assert not differences(before, snapshot(world.url))
+    if err:
+        assert_clear(err)
+        err.encode("utf-8")
+
+
+def test_an_apps_verb_after_an_option_is_usage_not_a_traceback() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["--json", "kiosk"])
+    assert code == 2 and "onestop kiosk --help" in err.getvalue()
+    assert json.loads(out.getvalue())["error"]
