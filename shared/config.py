@@ -82,6 +82,8 @@ def read_site_file(path: str | Path) -> str:
     """A site file's text: UTF-8, with or without the byte-order mark Windows Notepad
     writes; anything else is a ConfigError naming the line of the first bad byte."""
     path = Path(path)
+    if not str(path).isprintable():  # it would be repeated in every message
+        raise ConfigError(repr(str(path))[:200], "a file name with control characters")
     try:
         data = path.read_bytes()
     except OSError as error:

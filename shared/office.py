@@ -915,6 +915,8 @@ APPOINTMENT_COLUMNS = ("site", "service", "at", "appointment_at", "ref")
 def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
     """(line where the row starts, its cells by column) for every row that is not blank;
     a file that is not UTF-8 CSV with known columns is refused, naming the line."""
+    if not str(path).isprintable():  # it would be repeated in every message
+        raise DomainError(f"{quoted(str(path))}: a file name with control characters")
     try:
         data = path.read_bytes()
     except OSError as error:

@@ -202,6 +202,8 @@ def import_visits(
     (the first MAX_LISTED). `encoding`: UTF-8 (with or without a byte-order mark) unless
     told otherwise, e.g. "cp1252" for a file Excel saved as plain "CSV" on Windows."""
     path = Path(path)
+    if not str(path).isprintable():  # it would be repeated in every message
+        raise DomainError(f"{quoted(str(path))}: a file name with control characters")
     chosen = _encoding(encoding)
     try:
         handle = path.open(newline="", encoding=chosen)

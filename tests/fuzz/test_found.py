@@ -232,3 +232,9 @@ def test_an_apps_verb_after_an_option_is_usage_not_a_traceback() -> None:
         code = main(["--json", "kiosk"])
     assert code == 2 and "onestop kiosk --help" in err.getvalue()
     assert json.loads(out.getvalue())["error"]
+
+
+def test_a_file_name_full_of_line_breaks_is_one_line_of_message(world: World) -> None:
+    for argv in (["site", "load"], ["import", "visits"], ["appointment", "import"]):
+        code, _out, err = cli(world, *argv, "\n" * 400)
+        assert code == 2 and len(err.splitlines()) == 1, (argv, err[:200])
