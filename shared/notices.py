@@ -16,11 +16,13 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from shared import audit
+from shared.access import Actor, verify
 from shared.domain import DomainError, NotFound
 from shared.domain.tickets import normalise_ticket, ticket_day
 from shared.store import repository as repo
-from shared.store.db import Database
-from shared.store.tables import alert_t, notice_t, survey_t
+from shared.store.db import Database, Tx
+from shared.store.tables import alert_t, notice_t, session_t, survey_t
 
 ALERT_KINDS = ("help", "printer", "safety", "greet", "kiosk")  # kiosk: its outbox, offline tickets
 
@@ -61,19 +63,63 @@ class Notices:
             return Notice()
         return Notice(row.delay_reason, row.delay_minutes, row.closed, row.closed_message)
 
-    def set_delay(self, site: str, reason: str | None, minutes: int | None) -> Notice:
+    # `by`: the member of staff signed in who did it; `place`: where, when nobody signed in
+    # did (a kiosk's staff page). Both for the audit trail: a notice is reception's to set.
+
+    def set_delay(
+        self,
+        site: str,
+        reason: str | None,
+        minutes: int | None,
+        *,
+        by: Actor | None = None,
+        place: str | None = None,
+    ) -> Notice:
         if reason is not None and not reason.strip():
             reason = None
         if minutes is not None and not 0 <= minutes <= 600:
             raise DomainError("a delay estimate is between 0 and 600 minutes")
-        return self._write(site, delay_reason=reason, delay_minutes=minutes)
+        step = (
+            ("delay_notice_set", f"about {minutes} min" if minutes else "no estimate", reason)
+            if reason or minutes
+            else ("delay_notice_cleared", None, None)
+        )
+        return self._write(site, step, by, place, delay_reason=reason, delay_minutes=minutes)
 
-    def set_closed(self, site: str, closed: bool, message: str | None = None) -> Notice:
-        return self._write(site, closed=closed, closed_message=message if closed else None)
+    def set_closed(
+        self,
+        site: str,
+        closed: bool,
+        message: str | None = None,
+        *,
+        by: Actor | None = None,
+        place: str | None = None,
+    ) -> Notice:
+        step = ("office_closed", None, message) if closed else ("office_opened", None, None)
+        return self._write(
+            site, step, by, place, closed=closed, closed_message=message if closed else None
+        )
 
-    def _write(self, site: str, **values: Any) -> Notice:
+    def _write(
+        self,
+        site: str,
+        step: tuple[str, str | None, str | None],
+        by: Actor | None,
+        place: str | None,
+        **values: Any,
+    ) -> Notice:
         with self.db.transaction() as tx:
             ref = repo.get_site(tx, site)
+            action, detail, note = step
+            audit.record(
+                tx,
+                ref.id,
+                action,
+                checked=verify(tx, by) if by else None,
+                place=place,
+                detail=detail,
+                note=note,
+            )
             exists = tx.conn.execute(
                 select(notice_t.c.site_id).where(notice_t.c.site_id == ref.id)
             ).first()
@@ -90,7 +136,8 @@ class Notices:
     # -- alerts ------------------------------------------------------------------------
 
     def raise_alert(self, site: str, kind: str, source: str, detail: str | None = None) -> int:
-        """Raise an alert; while one of the same kind and source is open, it is reused."""
+        """Raise an alert; while one of the same kind and source is open, it is reused.
+        A safety alarm is in the audit trail, with who was signed in at its desk."""
         if kind not in ALERT_KINDS:
             raise DomainError(f"unknown alert {kind!r} (one of {', '.join(ALERT_KINDS)})")
         with self.db.transaction() as tx:
@@ -114,6 +161,14 @@ class Notices:
                 .values(site_id=ref.id, kind=kind, source=source, detail=detail, raised_at=tx.now)
                 .returning(alert_t.c.id)
             ).scalar_one()
+            if kind == "safety":
+                audit.record(
+                    tx,
+                    ref.id,
+                    "alarm_raised",
+                    staff_name=_signed_in_at(tx, ref.id, source),
+                    place=source,
+                )
             repo.changed(tx, ref)
             return int(alert_id)
 
@@ -124,10 +179,14 @@ class Notices:
         alert_id: int | None = None,
         kind: str | None = None,
         source: str | None = None,
+        by: Actor | None = None,
+        place: str | None = None,
     ) -> int:
-        """Resolve one alert by id, or every open one of a kind (and source)."""
+        """Resolve one alert by id, or every open one of a kind (and source). In the audit
+        trail: a safety alarm acknowledged, and any alert a member of staff resolved."""
         with self.db.transaction() as tx:
             ref = repo.get_site(tx, site)
+            checked = verify(tx, by) if by else None
             conditions = [alert_t.c.site_id == ref.id, alert_t.c.resolved_at.is_(None)]
             if alert_id is not None:
                 conditions.append(alert_t.c.id == alert_id)
@@ -135,9 +194,25 @@ class Notices:
                 conditions.append(alert_t.c.kind == kind)
             if source is not None:
                 conditions.append(alert_t.c.source == source)
+            audited = [
+                r
+                for r in tx.conn.execute(
+                    select(alert_t.c.kind, alert_t.c.source).where(*conditions)
+                ).all()
+                if r.kind == "safety" or checked is not None
+            ]
             count = tx.conn.execute(
                 update(alert_t).where(*conditions).values(resolved_at=tx.now)
             ).rowcount
+            for alert in audited:
+                audit.record(
+                    tx,
+                    ref.id,
+                    "alarm_acknowledged" if alert.kind == "safety" else "alert_resolved",
+                    checked=checked,
+                    place=place,
+                    detail=f"{alert.kind} at {alert.source}"[:500],
+                )
             if count:
                 repo.changed(tx, ref)
             return int(count)
@@ -225,3 +300,18 @@ class Notices:
                     .returning(survey_t.c.id)
                 ).scalar_one()
             )
+
+
+def _signed_in_at(tx: Tx, site_id: int, desk: str) -> str | None:
+    """Who is signed in at a desk (whose alarm it is), if anyone."""
+    name = tx.conn.execute(
+        select(session_t.c.staff_name)
+        .where(
+            session_t.c.site_id == site_id,
+            session_t.c.desk == desk,
+            session_t.c.signed_out_at.is_(None),
+        )
+        .order_by(session_t.c.id.desc())
+        .limit(1)
+    ).scalar()
+    return None if name is None else str(name)

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, text, update
 
+from shared.access import Actor, authorise, verify
 from shared.domain import (
     WITH_DESK,
     DomainError,
@@ -131,9 +132,16 @@ class Office:
     # -- sites ---------------------------------------------------------------------
 
     def load_site(
-        self, config_text: str, source: str = "<string>", *, only_if_missing: bool = False
+        self,
+        config_text: str,
+        source: str = "<string>",
+        *,
+        only_if_missing: bool = False,
+        by: Actor | None = None,
     ) -> Site:
-        """Add or replace a site's configuration (validated first)."""
+        """Add or replace a site's configuration (validated first). Site settings are
+        for its supervisors (`by`, shared/access.py); a new site is an admin's."""
+        from shared import audit
         from shared.config import parse_site
 
         site = parse_site(config_text, source)
@@ -145,6 +153,12 @@ class Office:
             ).first()
             if existing is not None and only_if_missing:
                 return repo.get_site(tx, site.code).site
+            checked = authorise(
+                tx,
+                by,
+                repo.SiteRef(existing.id if existing else -1, site),
+                f"loading {source} (a site's settings)",
+            )
             values = {"name": site.name, "config": config_text, "loaded_at": tx.now}
             if existing is None:
                 site_id = tx.conn.execute(
@@ -158,13 +172,23 @@ class Office:
             ref = repo.SiteRef(site_id, site)
             repo.rerank_waiting(tx, ref)
             repo.changed(tx, ref)
+            audit.record(
+                tx,
+                site_id,
+                "settings_loaded",
+                checked=checked,
+                detail=f"{'new site, ' if existing is None else ''}{len(site.services)} "
+                f"services, {len(site.desks)} desks, from {source[-200:]}",
+            )
         return site
 
-    def load_site_file(self, path: str | Path, *, only_if_missing: bool = False) -> Site:
+    def load_site_file(
+        self, path: str | Path, *, only_if_missing: bool = False, by: Actor | None = None
+    ) -> Site:
         from shared.config import read_site_file
 
         config = read_site_file(path)  # UTF-8 (a byte-order mark is fine), else ConfigError
-        return self.load_site(config, str(path), only_if_missing=only_if_missing)
+        return self.load_site(config, str(path), only_if_missing=only_if_missing, by=by)
 
     def ensure_default_sites(self) -> None:
         """A new database gets the shipped Bootle and Southport configurations."""
@@ -194,9 +218,12 @@ class Office:
         appointment: str | None = None,
         priority: bool = False,
         flags: dict[str, str] | None = None,
+        by: Actor | None = None,
     ) -> CheckinResult:
+        """`by`: the member of staff who added the visitor (reception), None at a kiosk."""
         with self.db.transaction() as tx:
             ref = repo.get_site(tx, site)
+            staff = verify(tx, by).name if by else None
             day = ticket_day(tx.now, ref.site.timezone)
             appointment_id = None
             appointment_at = None
@@ -224,7 +251,7 @@ class Office:
                 flags=dict(flags or {}),
             )
             ahead = self._ahead(tx, ref, visit)
-            repo.insert_visit(tx, ref, visit, day, appointment_id)
+            repo.insert_visit(tx, ref, visit, day, appointment_id, staff=staff)
             if appointment_id is not None:
                 tx.conn.execute(
                     update(appointment_t)
@@ -290,24 +317,35 @@ class Office:
 
     # -- reception -----------------------------------------------------------------
 
-    def greet(self, site: str, ticket: str) -> Visit:
-        return self._act(site, ticket, None, "greeted", lambda v, tx: v.greet(tx.now))
+    # `by` (here and below): the member of staff signed in who did it, for the audit
+    # trail; at a desk, whoever is signed in at the desk when `by` is not given.
 
-    def leave(self, site: str, ticket: str) -> Visit:
-        return self._act(site, ticket, None, "left", lambda v, tx: v.leave(tx.now))
+    def greet(self, site: str, ticket: str, *, by: Actor | None = None) -> Visit:
+        return self._act(site, ticket, None, "greeted", lambda v, tx: v.greet(tx.now), by=by)
+
+    def leave(self, site: str, ticket: str, *, by: Actor | None = None) -> Visit:
+        return self._act(site, ticket, None, "left", lambda v, tx: v.leave(tx.now), by=by)
 
     def change(
-        self, site: str, ticket: str, *, service: str | None = None, priority: bool | None = None
+        self,
+        site: str,
+        ticket: str,
+        *,
+        service: str | None = None,
+        priority: bool | None = None,
+        by: Actor | None = None,
     ) -> Visit:
         def apply(visit: Visit, tx: Tx, site_obj: Site) -> None:
             code = site_obj.service(service.strip().lower()).code if service else None
             visit.change(service=code, priority=priority)
 
-        return self._act(site, ticket, None, "changed", apply, needs_site=True)
+        return self._act(site, ticket, None, "changed", apply, needs_site=True, by=by)
 
     # -- desks ---------------------------------------------------------------------
 
-    def call_next(self, site: str, desk: str, *, close_previous: bool = True) -> CallResult:
+    def call_next(
+        self, site: str, desk: str, *, close_previous: bool = True, by: Actor | None = None
+    ) -> CallResult:
         """Call the visitor the queue policy gives this desk (None when nobody waits).
 
         One visitor at a desk at a time. A desk still holding a visitor it called but
@@ -320,6 +358,7 @@ class Office:
             ref = repo.get_site(tx, site)
             chosen_desk = ref.site.desk(desk)
             _refuse_on_break(tx, ref, chosen_desk.name)
+            staff = verify(tx, by).name if by else desk_staff(tx, ref, chosen_desk.name)
             closed = None
             busy = repo.desk_visit(tx, ref, chosen_desk.name, [State.CALLED, State.SERVING])
             if busy is not None:
@@ -335,14 +374,14 @@ class Office:
                     )
                 before = _copy(busy)
                 busy.close_unrecorded(tx.now)
-                repo.save_visit(tx, ref, busy, before, "closed", "by call next")
+                repo.save_visit(tx, ref, busy, before, "closed", "by call next", staff)
                 closed = busy.ticket
             visit = repo.next_for_desk(tx, ref, chosen_desk.name, sorted(chosen_desk.services))
             if visit is None:
                 return CallResult(None, None, chosen_desk.name, site=ref.code, closed=closed)
             before = _copy(visit)
             visit.call(chosen_desk.name, tx.now)
-            repo.save_visit(tx, ref, visit, before, "called")
+            repo.save_visit(tx, ref, visit, before, "called", staff=staff)
             return CallResult(
                 visit.id,
                 visit.ticket,
@@ -353,7 +392,7 @@ class Office:
                 closed,
             )
 
-    def call_ticket(self, site: str, desk: str, ticket: str) -> Visit:
+    def call_ticket(self, site: str, desk: str, ticket: str, *, by: Actor | None = None) -> Visit:
         """Call a particular visitor (a parked one coming back, or reception's choice)."""
 
         def apply(visit: Visit, tx: Tx, site_obj: Site) -> None:
@@ -371,13 +410,31 @@ class Office:
                 )
             visit.call(chosen.name, tx.now)
 
-        return self._act(site, ticket, None, "called", apply, needs_site=True)
+        return self._act(site, ticket, None, "called", apply, needs_site=True, by=by, at_desk=True)
 
-    def recall(self, site: str, ticket: str | None = None, desk: str | None = None) -> Visit:
-        return self._act(site, ticket, desk, "recalled", lambda v, tx: v.recall(tx.now))
+    def recall(
+        self,
+        site: str,
+        ticket: str | None = None,
+        desk: str | None = None,
+        *,
+        by: Actor | None = None,
+    ) -> Visit:
+        return self._act(
+            site, ticket, desk, "recalled", lambda v, tx: v.recall(tx.now), by=by, at_desk=True
+        )
 
-    def start(self, site: str, ticket: str | None = None, desk: str | None = None) -> Visit:
-        return self._act(site, ticket, desk, "started", lambda v, tx: v.start(tx.now))
+    def start(
+        self,
+        site: str,
+        ticket: str | None = None,
+        desk: str | None = None,
+        *,
+        by: Actor | None = None,
+    ) -> Visit:
+        return self._act(
+            site, ticket, desk, "started", lambda v, tx: v.start(tx.now), by=by, at_desk=True
+        )
 
     def finish(
         self,
@@ -385,19 +442,48 @@ class Office:
         outcome: Outcome,
         ticket: str | None = None,
         desk: str | None = None,
+        *,
+        by: Actor | None = None,
     ) -> Visit:
         return self._act(
-            site, ticket, desk, "finished", lambda v, tx: v.finish(outcome, tx.now), outcome.detail
+            site,
+            ticket,
+            desk,
+            "finished",
+            lambda v, tx: v.finish(outcome, tx.now),
+            outcome.detail,
+            by=by,
+            at_desk=True,
         )
 
-    def no_show(self, site: str, ticket: str | None = None, desk: str | None = None) -> Visit:
-        return self._act(site, ticket, desk, "no_show", lambda v, tx: v.no_show(tx.now))
+    def no_show(
+        self,
+        site: str,
+        ticket: str | None = None,
+        desk: str | None = None,
+        *,
+        by: Actor | None = None,
+    ) -> Visit:
+        return self._act(
+            site, ticket, desk, "no_show", lambda v, tx: v.no_show(tx.now), by=by, at_desk=True
+        )
 
-    def park(self, site: str, ticket: str | None = None, desk: str | None = None) -> Visit:
-        return self._act(site, ticket, desk, "parked", lambda v, tx: v.park(tx.now))
+    def park(
+        self,
+        site: str,
+        ticket: str | None = None,
+        desk: str | None = None,
+        *,
+        by: Actor | None = None,
+    ) -> Visit:
+        return self._act(
+            site, ticket, desk, "parked", lambda v, tx: v.park(tx.now), by=by, at_desk=True
+        )
 
-    def return_to_queue(self, site: str, ticket: str) -> Visit:
-        return self._act(site, ticket, None, "returned", lambda v, tx: v.return_to_queue(tx.now))
+    def return_to_queue(self, site: str, ticket: str, *, by: Actor | None = None) -> Visit:
+        return self._act(
+            site, ticket, None, "returned", lambda v, tx: v.return_to_queue(tx.now), by=by
+        )
 
     def transfer(
         self,
@@ -407,6 +493,7 @@ class Office:
         *,
         to_service: str | None = None,
         to_desk: str | None = None,
+        by: Actor | None = None,
     ) -> Visit:
         def apply(visit: Visit, tx: Tx, site_obj: Site) -> None:
             service = site_obj.service(to_service.strip().lower()).code if to_service else None
@@ -416,7 +503,9 @@ class Office:
             visit.transfer(tx.now, service=service, desk=target)
 
         detail = " ".join(p for p in (to_service or "", to_desk or "") if p)
-        return self._act(site, ticket, desk, "transferred", apply, detail, needs_site=True)
+        return self._act(
+            site, ticket, desk, "transferred", apply, detail, needs_site=True, by=by, at_desk=True
+        )
 
     # -- shared plumbing -------------------------------------------------------------
 
@@ -430,16 +519,24 @@ class Office:
         detail: str = "",
         *,
         needs_site: bool = False,
+        by: Actor | None = None,
+        at_desk: bool = False,
     ) -> Visit:
+        """One step of a visit. Who did it: `by`, else (`at_desk`) whoever is signed in at
+        the desk the visit is at (a CSA's own actions, and the command's desk verbs)."""
         with self.db.transaction() as tx:
             ref = repo.get_site(tx, site)
+            staff = verify(tx, by).name if by else None
             visit = self._target(tx, ref, ticket, desk)
             before = _copy(visit)
             if needs_site:
                 apply(visit, tx, ref.site)
             else:
                 apply(visit, tx)
-            repo.save_visit(tx, ref, visit, before, action, detail)
+            acting = visit.desk if action == "called" else (before.desk or visit.desk)
+            if staff is None and at_desk and acting:
+                staff = desk_staff(tx, ref, acting)
+            repo.save_visit(tx, ref, visit, before, action, detail, staff)
             return visit
 
     def _target(self, tx: Tx, ref: repo.SiteRef, ticket: str | None, desk: str | None) -> Visit:
@@ -583,7 +680,13 @@ class Office:
     # -- appointments ------------------------------------------------------------------
 
     def add_appointment(
-        self, site: str, service: str, at: datetime, ref: str | None = None
+        self,
+        site: str,
+        service: str,
+        at: datetime,
+        ref: str | None = None,
+        *,
+        by: Actor | None = None,
     ) -> dict[str, Any]:
         if at.tzinfo is None:
             raise DomainError(
@@ -592,6 +695,7 @@ class Office:
         with self.db.transaction() as tx:
             site_ref = repo.get_site(tx, site)
             booked = self._insert_appointment(tx, site_ref, service, at, ref)
+            _booking_step(tx, site_ref, by, "appointment_booked", booked)
             repo.changed(tx, site_ref)  # other consoles list it now, not at their next poll
             return booked
 
@@ -664,7 +768,13 @@ class Office:
         return row
 
     def change_appointment(
-        self, site: str, booking: str, *, service: str | None = None, at: datetime | None = None
+        self,
+        site: str,
+        booking: str,
+        *,
+        service: str | None = None,
+        at: datetime | None = None,
+        by: Actor | None = None,
     ) -> dict[str, Any]:
         """Move a booking to another time and/or service (only while it is booked)."""
         if at is not None and at.tzinfo is None:
@@ -679,8 +789,10 @@ class Office:
                 .where(appointment_t.c.id == row.id)
                 .values(service=code, at=moment)
             )
+            changed = _appointment_json(site_ref, row.ref, code, moment, "booked")
+            _booking_step(tx, site_ref, by, "appointment_changed", changed)
             repo.changed(tx, site_ref)
-            return _appointment_json(site_ref, row.ref, code, moment, "booked")
+            return changed
 
     def _booked(self, tx: Tx, site_ref: repo.SiteRef, booking: str, action: str) -> Any:
         """The booking's row, when it is still booked (else a clear refusal)."""
@@ -698,15 +810,43 @@ class Office:
             raise DomainError(f"appointment {wanted} is {row.status}: it cannot be {action}")
         return row
 
-    def cancel_appointment(self, site: str, booking: str) -> dict[str, Any]:
+    def cancel_appointment(
+        self, site: str, booking: str, *, by: Actor | None = None
+    ) -> dict[str, Any]:
         with self.db.transaction() as tx:
             site_ref = repo.get_site(tx, site)
             row = self._booked(tx, site_ref, booking, "cancelled")
             tx.conn.execute(
                 update(appointment_t).where(appointment_t.c.id == row.id).values(status="cancelled")
             )
+            cancelled = _appointment_json(site_ref, row.ref, row.service, row.at, "cancelled")
+            _booking_step(tx, site_ref, by, "appointment_cancelled", cancelled)
             repo.changed(tx, site_ref)
-            return _appointment_json(site_ref, row.ref, row.service, row.at, "cancelled")
+            return cancelled
+
+    def reprinted(
+        self, site: str, ticket: str, *, by: Actor | None = None, place: str | None = None
+    ) -> None:
+        """Record that a ticket was printed again (the audit trail: who, and when)."""
+        from shared import audit
+
+        with self.db.transaction() as tx:
+            ref = repo.get_site(tx, site)
+            visit = repo.find_ticket(
+                tx,
+                ref,
+                normalise_ticket(ticket),
+                ticket_day(tx.now, ref.site.timezone),
+                lock=False,
+            )
+            audit.record(
+                tx,
+                ref.id,
+                "ticket_reprinted",
+                checked=verify(tx, by) if by else None,
+                place=place,
+                ticket=visit.ticket,
+            )
 
     def appointments(
         self, site: str, start: date | None = None, end: date | None = None
@@ -745,6 +885,8 @@ class Office:
             count = 0
             for line, record in rows:
                 try:
+                    if record.get(""):
+                        raise DomainError(record[""])
                     code = (record.get("site") or default_site or "").strip()
                     if not code:
                         raise DomainError("no site (add a site column or pass --site)")
@@ -857,6 +999,21 @@ def desk_status(tx: Tx, ref: repo.SiteRef, desk: str) -> str | None:
     return None if status is None else str(status)
 
 
+def desk_staff(tx: Tx, ref: repo.SiteRef, desk: str) -> str | None:
+    """Who is signed in at the desk now (its CSA), None when nobody is."""
+    name = tx.conn.execute(
+        select(session_t.c.staff_name)
+        .where(
+            session_t.c.site_id == ref.id,
+            session_t.c.desk == desk,
+            session_t.c.signed_out_at.is_(None),
+        )
+        .order_by(session_t.c.id.desc())
+        .limit(1)
+    ).scalar()
+    return None if name is None else str(name)
+
+
 def _refuse_on_break(tx: Tx, ref: repo.SiteRef, desk: str) -> None:
     if desk_status(tx, ref, desk) == "break":
         raise DomainError(f"{desk} is on a break: press Back from break before calling anyone")
@@ -866,6 +1023,23 @@ def _copy(visit: Visit) -> Visit:
     from copy import deepcopy
 
     return deepcopy(visit)
+
+
+def _booking_step(
+    tx: Tx, site_ref: repo.SiteRef, by: Actor | None, action: str, booking: dict[str, Any]
+) -> None:
+    """A booking made, moved or cancelled, in the audit trail when someone signed in did it."""
+    if by is None:
+        return
+    from shared import audit
+
+    audit.record(
+        tx,
+        site_ref.id,
+        action,
+        checked=verify(tx, by),
+        detail=f"{booking['ref']}: {booking['service']} at {booking['local_time']}",
+    )
 
 
 def _appointment_json(
@@ -959,16 +1133,13 @@ def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
             first, line = line + 1, reader.line_num  # a quoted cell may span lines
             if not any(v.strip() for v in values):
                 continue
+            cells = {n: v.strip() for n, v in zip(names, values, strict=False)}
+            # A row the file itself spoils, reported in its turn (the "" key: no column).
             if len(values) > len(names):
-                raise DomainError(
-                    f"{path}, line {first}: {len(values)} cells, but the header has "
-                    f"{len(names)} columns; nothing was imported"
-                )
-            if any("\x00" in v for v in values):  # PostgreSQL cannot store it; never meant
-                raise DomainError(
-                    f"{path}, line {first}: a cell holds a NUL character: is this a text file?"
-                )
-            rows.append((first, {n: v.strip() for n, v in zip(names, values, strict=False)}))
+                cells[""] = f"{len(values)} cells, but the header has {len(names)} columns"
+            elif any("\x00" in v for v in values):  # PostgreSQL cannot store it
+                cells[""] = "a cell holds a NUL character: is this a text file?"
+            rows.append((first, cells))
         return rows
     except csv.Error as error:  # a quote left open swallows the rest of the file
         raise DomainError(

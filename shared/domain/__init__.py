@@ -1,6 +1,15 @@
 """The One Stop Shop's rules, in the council's words. Standard library only."""
 
-from .errors import DomainError, IllegalTransition, NotFound, quoted
+from .errors import (
+    DomainError,
+    IllegalTransition,
+    LockedOut,
+    NotAllowed,
+    NotFound,
+    NotSignedIn,
+    SignInRefused,
+    quoted,
+)
 from .model import Appointment, Desk, OpeningHours, Service, Site, Targets
 from .policy import QueuePolicy, choose_next, policy_for, rank
 from .visit import ENDED, WAITING, WITH_DESK, Outcome, OutcomeKind, State, Visit
@@ -13,12 +22,16 @@ __all__ = [
     "Desk",
     "DomainError",
     "IllegalTransition",
+    "LockedOut",
+    "NotAllowed",
     "NotFound",
+    "NotSignedIn",
     "OpeningHours",
     "Outcome",
     "OutcomeKind",
     "QueuePolicy",
     "Service",
+    "SignInRefused",
     "Site",
     "State",
     "Targets",

@@ -26,3 +26,24 @@ class IllegalTransition(DomainError):
 
 class NotFound(DomainError):
     """The visit, appointment, site or desk asked for does not exist."""
+
+
+class NotAllowed(DomainError):
+    """The member of staff asking (or nobody signed in) may not do this: their role,
+    or their site, is not one this function is for."""
+
+
+class SignInRefused(DomainError):
+    """A name and PIN that do not match, or an account that may not sign in now."""
+
+
+class LockedOut(SignInRefused):
+    """Too many wrong PINs in a row: the account waits until `until` (or a supervisor)."""
+
+    def __init__(self, message: str, until: object = None) -> None:
+        super().__init__(message)
+        self.until = until
+
+
+class NotSignedIn(DomainError):
+    """A sign-in that has ended (signed out, expired, or never made here)."""

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from shared.access import Actor
 from shared.domain import DomainError, Site, Visit
 from shared.planning.replay import (
     DeskRota,
@@ -35,10 +36,16 @@ LEARN_WEEKS = 8
 BREAK_MINUTES = 30
 
 
-def measure(db: Database, sites: list[str] | None, start: date, end: date) -> dict[str, Any]:
-    """The accuracy of each estimator over `start`..`end`, for the sites (None: all)."""
+def measure(
+    db: Database, sites: list[str] | None, start: date, end: date, *, by: Actor | None = None
+) -> dict[str, Any]:
+    """The accuracy of each estimator over `start`..`end`, for the sites (None: all).
+    A report: for supervisors (`by`, shared/access.py), recorded in the audit trail."""
+    from shared.audit import allow_report
+
     if end < start:
         raise DomainError("the period ends before it starts")
+    allow_report(db, by, sites, "the prediction report", f"prediction report {start} to {end}")
     per_site: dict[str, Any] = {}
     everyone: list[Estimate] = []
     lunch: list[Estimate] = []

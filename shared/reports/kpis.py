@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal, select
 
+from shared.access import Actor
 from shared.domain import DomainError, quoted
 from shared.store import repository as repo
 from shared.store.db import Database, Tx
@@ -156,8 +157,16 @@ def greatest(tx: Tx, a: Any, b: Any) -> Any:
     return func.greatest(a, b) if tx.postgres else func.max(a, b)
 
 
-def compute(db: Database, sites: list[str] | None, period: Period) -> dict[str, Any]:
-    """The report for the given sites (None: all) over the period."""
+def compute(
+    db: Database, sites: list[str] | None, period: Period, *, by: Actor | None = None
+) -> dict[str, Any]:
+    """The report for the given sites (None: all) over the period. For supervisors
+    (`by`, shared/access.py); recorded in the audit trail."""
+    from shared.audit import allow_report
+
+    allow_report(
+        db, by, sites, "the charter report", f"charter report {period.start} to {period.end}"
+    )
     with db.transaction(write=False) as tx:
         refs = [repo.get_site(tx, code) for code in (sites or repo.site_codes(tx))]
         if not refs:

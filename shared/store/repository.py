@@ -151,9 +151,11 @@ def insert_visit(
     *,
     at: Any = None,
     detail: str = "",
+    staff: str | None = None,
 ) -> int:
     """Add a visit (its check-in event at `at`, the transaction's time unless given:
-    a kiosk's offline check-in happened before it reached the database)."""
+    a kiosk's offline check-in happened before it reached the database; `staff`: who
+    added it, when reception did)."""
     columns = _columns(visit, ref.site)
     visit_id = tx.conn.execute(
         insert(visit_t)
@@ -168,35 +170,51 @@ def insert_visit(
     ).scalar_one()
     visit.id = visit_id
     _adjust_counts(tx, ref.id, None, _queue_key(columns))
-    log_event(tx, ref.id, visit, "checked_in", at or tx.now, detail)
+    log_event(tx, ref.id, visit, "checked_in", at or tx.now, detail, staff)
     changed(tx, ref)
     return int(visit_id)
 
 
 def save_visit(
-    tx: Tx, ref: SiteRef, visit: Visit, before: Visit, action: str, detail: str = ""
+    tx: Tx,
+    ref: SiteRef,
+    visit: Visit,
+    before: Visit,
+    action: str,
+    detail: str = "",
+    staff: str | None = None,
 ) -> None:
-    """Write a visit after a domain transition (`before` is its state as loaded)."""
+    """Write a visit after a domain transition (`before` is its state as loaded);
+    `staff`: the member of staff who did it, for the audit trail."""
     old = _columns(before, ref.site)
     new = _columns(visit, ref.site)
     tx.conn.execute(update(visit_t).where(visit_t.c.id == visit.id).values(**new))
     _adjust_counts(tx, ref.id, _queue_key(old), _queue_key(new))
-    log_event(tx, ref.id, visit, action, tx.now, detail)
+    log_event(tx, ref.id, visit, action, tx.now, detail, staff)
     changed(tx, ref)
 
 
-def log_event(tx: Tx, site_id: int, visit: Visit, action: str, at: Any, detail: str = "") -> None:
-    tx.conn.execute(
-        insert(event_t).values(
-            visit_id=visit.id,
-            site_id=site_id,
-            at=at,
-            action=action,
-            state=visit.state.value,
-            desk=visit.desk,
-            detail=detail or None,
-        )
-    )
+def log_event(
+    tx: Tx,
+    site_id: int,
+    visit: Visit,
+    action: str,
+    at: Any,
+    detail: str = "",
+    staff: str | None = None,
+) -> None:
+    values = {
+        "visit_id": visit.id,
+        "site_id": site_id,
+        "at": at,
+        "action": action,
+        "state": visit.state.value,
+        "desk": visit.desk,
+        "detail": detail or None,
+    }
+    if staff:  # (the kiosk's login may not write it: its check-ins name nobody)
+        values["staff_name"] = staff
+    tx.conn.execute(insert(event_t).values(**values))
 
 
 def changed(tx: Tx, ref: SiteRef) -> None:

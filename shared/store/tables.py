@@ -167,6 +167,9 @@ class VisitEvent(SQLModel, table=True):
     state: str = Field(max_length=20)
     desk: str | None = Field(default=None, max_length=60)
     detail: str | None = Field(default=None, max_length=500)
+    # Who did it: the member of staff signed in where it was done (a desk's CSA,
+    # reception's receptionist), None for the kiosk and unsigned commands.
+    staff_name: str | None = Field(default=None, max_length=100)
 
 
 visit_t = VisitRow.__table__  # type: ignore[attr-defined]
@@ -237,8 +240,11 @@ class StaffMember(SQLModel, table=True):
     site_id: int = Field(foreign_key="site.id")
     name: str = Field(max_length=100)
     role: str = Field(default="csa", max_length=20)  # receptionist | csa | supervisor | admin
-    pin_hash: str = Field(max_length=200)
+    pin_hash: str = Field(max_length=200)  # never readable by the apps' logins on PostgreSQL
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    failed_pins: int = Field(default=0)  # wrong PINs in a row (any PC), reset by a right one
+    locked_until: datetime | None = _time()  # after too many: no sign-in until then
+    left_at: datetime | None = _time()  # a leaver: never signs in again, the name stays
 
 
 class DeskSession(SQLModel, table=True):
@@ -258,3 +264,62 @@ class DeskSession(SQLModel, table=True):
 
 staff_t = StaffMember.__table__  # type: ignore[attr-defined]
 session_t = DeskSession.__table__  # type: ignore[attr-defined]
+
+
+class StaffLogin(SQLModel, table=True):
+    """A member of staff signed in somewhere (reception, a desk, a command, the Supervisor
+    tab): the proof the core asks for before a supervisor-only function. The app keeps
+    the token; the database keeps only its SHA-256, so a copy of the table signs no one in.
+    """
+
+    __tablename__ = "staff_login"
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id")
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    place: str = Field(max_length=60)  # "Reception", "Desk 3", "onestop command"
+    signed_in_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    signed_out_at: datetime | None = _time()
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what and when, beyond the steps of visits (those are visit_event, with
+    their staff_name): sign-ins and outs, wrong PINs and lock-outs, staff accounts,
+    notices, alarms, purges, reports run, settings loaded, the audit trail read.
+
+    `detail` is what the system knows (a role, counts, a period); `note` is free text a
+    person typed (a delay notice's reason, a name typed at a refused sign-in), the only
+    part the data-protection purge clears. Who and when are never removed.
+    """
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_site_at", "site_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id")
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    action: str = Field(max_length=40)
+    staff_name: str | None = Field(default=None, max_length=100)
+    role: str | None = Field(default=None, max_length=20)
+    place: str | None = Field(default=None, max_length=60)
+    ticket: str | None = Field(default=None, max_length=8)
+    detail: str | None = Field(default=None, max_length=500)
+    note: str | None = Field(default=None, max_length=500)
+
+
+class DailyPurge(SQLModel, table=True):
+    """The day each site's automatic data-protection purge last ran (once a day, by
+    whichever staff app gets there first)."""
+
+    __tablename__ = "daily_purge"
+
+    site_id: int = Field(foreign_key="site.id", primary_key=True)
+    day: date
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+login_t = StaffLogin.__table__  # type: ignore[attr-defined]
+audit_t = AuditEvent.__table__  # type: ignore[attr-defined]
+purge_t = DailyPurge.__table__  # type: ignore[attr-defined]

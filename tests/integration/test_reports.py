@@ -380,8 +380,11 @@ def test_the_audit_trail_names_who_did_what(db_url: str) -> None:
     ticket = office.checkin("bootle", "council-tax").ticket
     office.call_next("bootle", "Desk 1")
     rows = audit(db, "bootle", office.visit("bootle", ticket).arrived_at.date())
-    assert [(r["action"], r["staff"]) for r in rows] == [
+    assert [(r["action"], r["staff"]) for r in rows if r["ticket"]] == [
         ("checked_in", None),
         ("called", "Jo Bloggs"),
+    ]
+    assert ("signed_in", "Jo Bloggs", "Desk 1") in [
+        (r["action"], r["staff"], r["place"]) for r in rows
     ]
     db.dispose()
