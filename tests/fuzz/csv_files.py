@@ -208,7 +208,8 @@ def damage(
         at = f.header.index(column) if column in f.header else None
         if at is not None and at < len(f.rows[row]):
             f.rows[row][at] = draw(st.sampled_from(surely_bad[column]))
-            f.bad_row = row
+            if any(cell.strip() for cell in f.rows[row]):  # a blank row is skipped, not bad
+                f.bad_row = row
     elif kind == "nasty_cell":
         cell = draw(st.integers(0, max(0, len(f.header) - 1)))
         if cell < len(f.rows[row]):
