@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any, NoReturn
 
 from shared import __version__
+from shared.cli_staff import actor, add_as, add_audit_verb, add_staff_verbs, sign_out_all
 
 EXIT_USER = 2
 EXIT_SYSTEM = 1
@@ -106,6 +107,7 @@ def build_parser() -> Parser:
         "load", help="add or replace a site from its TOML file", parents=[common]
     )
     load.add_argument("file")
+    add_as(load)
     load.set_defaults(handler=cmd_site_load)
     show = site_verbs.add_parser("show", help="a site's services and desks", parents=[common])
     show.add_argument("site")
@@ -262,6 +264,7 @@ def build_parser() -> Parser:
         "--format", choices=["text", "json", "csv", "md", "html", "xlsx", "pdf"], default=None
     )
     report.add_argument("--out", help="write to this file instead of the screen")
+    add_as(report)
     report.set_defaults(handler=cmd_report)
 
     simulate = verbs.add_parser(
@@ -315,16 +318,14 @@ def build_parser() -> Parser:
     )
     purge_which = purge.add_mutually_exclusive_group()
     purge_which.add_argument("--site")
-    purge_which.add_argument("--all-sites", action="store_true", help="(the default)")
+    purge_which.add_argument(
+        "--all-sites", action="store_true", help="(the default; with --as, the supervisor's site)"
+    )
     purge.add_argument("--dry-run", action="store_true", help="count, change nothing")
+    add_as(purge)
     purge.set_defaults(handler=cmd_purge)
 
-    audit = verbs.add_parser(
-        "audit", help="every step of a day's visits, with who did it", parents=[common]
-    )
-    site_arg(audit)
-    audit.add_argument("--date", type=_date, default=None, help="YYYY-MM-DD (default today)")
-    audit.set_defaults(handler=cmd_audit)
+    add_audit_verb(verbs, common, _date)
 
     imports = verbs.add_parser("import", help="bring in old records", parents=[common])
     import_verbs = imports.add_subparsers(dest="import_verb", metavar="WHAT", parser_class=Parser)
@@ -339,19 +340,12 @@ def build_parser() -> Parser:
     )
     visits_import.set_defaults(handler=cmd_import_visits)
 
-    staff = verbs.add_parser("staff", help="staff who sign in at desks", parents=[common])
+    staff = verbs.add_parser(
+        "staff", help="staff accounts: add, role, pin, unlock, remove, list", parents=[common]
+    )
     staff_verbs = staff.add_subparsers(dest="staff_verb", metavar="ACTION", parser_class=Parser)
     staff_verbs.required = True
-    add_staff = staff_verbs.add_parser(
-        "add", help="add a member of staff (or change their PIN)", parents=[common]
-    )
-    site_arg(add_staff)
-    add_staff.add_argument("--name", required=True)
-    add_staff.add_argument("--pin", required=True, help="4 to 8 digits")
-    add_staff.add_argument(
-        "--role", default="csa", choices=["receptionist", "csa", "supervisor", "admin"]
-    )
-    add_staff.set_defaults(handler=cmd_staff_add)
+    add_staff_verbs(staff_verbs, common, site_arg)
 
     sub = verb(
         "demo",
@@ -484,8 +478,12 @@ def cmd_db_upgrade(args: argparse.Namespace) -> None:
 
 
 def cmd_site_load(args: argparse.Namespace) -> None:
+    from shared.config import parse_site, read_site_file
+
     office = _office(args)
-    site = office.load_site_file(args.file)
+    text = read_site_file(args.file)  # a bad file says so before any PIN is asked
+    by = actor(args, office, parse_site(text, str(args.file)).code)
+    site = office.load_site(text, str(args.file), by=by)
     _emit(
         args,
         {
@@ -609,6 +607,7 @@ def cmd_reprint(args: argparse.Namespace) -> None:
     _emit(args, {"ticket": args.ticket.upper(), "print": outcome}, _print_text(outcome))
     if not outcome["printed"]:
         raise DomainError(f"ticket {args.ticket.upper()} was not printed: {outcome['error']}")
+    _office(args).reprinted(args.site, args.ticket, place="onestop command")
 
 
 def cmd_delay(args: argparse.Namespace) -> None:
@@ -616,7 +615,9 @@ def cmd_delay(args: argparse.Namespace) -> None:
 
     from shared.notices import Notices
 
-    notice = Notices(_office(args).db).set_delay(args.site, args.reason, args.minutes)
+    notice = Notices(_office(args).db).set_delay(
+        args.site, args.reason, args.minutes, place="onestop command"
+    )
     text = (
         f"delay notice: {notice.delay_reason} (about {notice.delay_minutes} min)"
         if notice.delay_reason
@@ -828,7 +829,8 @@ def cmd_report(args: argparse.Namespace) -> None:
     if args.what == "prediction":
         _report_prediction(args, office, period)
         return
-    report = compute(office.db, None if args.all_sites else [args.site], period)
+    by = actor(args, office, args.site)
+    report = compute(office.db, None if args.all_sites else [args.site], period, by=by)
     chosen = args.format or ("json" if getattr(args, "json", False) else "text")
     names = site_names(office.db)
     if chosen in ("xlsx", "pdf"):
@@ -867,7 +869,13 @@ def _report_prediction(args: argparse.Namespace, office: Any, period: Any) -> No
     chosen = args.format or ("json" if getattr(args, "json", False) else "text")
     if chosen not in ("text", "json"):
         raise DomainError("the prediction report comes as text or json")
-    figures = measure(office.db, None if args.all_sites else [args.site], period.start, period.end)
+    figures = measure(
+        office.db,
+        None if args.all_sites else [args.site],
+        period.start,
+        period.end,
+        by=actor(args, office, args.site),
+    )
     if chosen == "json":
         text = json.dumps(figures, indent=2)
     else:
@@ -1043,38 +1051,20 @@ def cmd_staffing(args: argparse.Namespace) -> None:
 def cmd_purge(args: argparse.Namespace) -> None:
     from shared.reports.privacy import purge
 
-    results = purge(_office(args).db, [args.site] if args.site else None, dry_run=args.dry_run)
+    office = _office(args)
+    by = actor(args, office, args.site)
+    # Without --site: every site, or (a supervisor's --as, not --all-sites) their own.
+    own = by is not None and by.role != "admin" and not args.all_sites
+    sites = [args.site] if args.site else ([by.site] if own else None)
+    results = purge(office.db, sites, dry_run=args.dry_run, by=by)
     verb = "would remove" if args.dry_run else "removed"
     lines = [
-        f"{r.site}: {verb} {r.comments} survey comments and {r.needs} visitors' needs "
-        f"from before {r.before}"
+        f"{r.site}: {verb} {r.comments} survey comments, {r.needs} visitors' needs and "
+        f"{r.notes} notes in the audit trail from before {r.before}"
         for r in results
     ]
     _emit(
         args, {"dry_run": args.dry_run, "sites": [r.as_json() for r in results]}, "\n".join(lines)
-    )
-
-
-def cmd_audit(args: argparse.Namespace) -> None:
-    from datetime import UTC
-    from datetime import datetime as dt
-    from zoneinfo import ZoneInfo
-
-    from shared.reports.privacy import audit
-
-    office = _office(args)
-    zone = ZoneInfo(office.site(args.site).timezone)
-    day = args.date or dt.now(UTC).astimezone(zone).date()
-    rows = audit(office.db, args.site, day)
-    lines = [
-        f"{_local(r['at'])}  {r['ticket']:<6} {r['action']:<12} {r['desk'] or '':<18} "
-        f"{r['staff'] or '':<20} {r['detail'] or ''}"
-        for r in rows
-    ]
-    _emit(
-        args,
-        {"site": args.site, "date": day.isoformat(), "events": rows},
-        "\n".join(lines) or "nothing happened that day",
     )
 
 
@@ -1087,17 +1077,6 @@ def cmd_import_visits(args: argparse.Namespace) -> None:
     lines = [f"imported {result.imported} visits ({result.surveys} survey answers)"]
     lines += [f"  skipped line {line}: {reason}" for line, reason in result.bad]
     _emit(args, result.as_json(), "\n".join(lines))
-
-
-def cmd_staff_add(args: argparse.Namespace) -> None:
-    from shared.staff import Staff
-
-    Staff(_office(args).db).add(args.site, args.name, args.pin, args.role)
-    _emit(
-        args,
-        {"site": args.site, "name": args.name, "role": args.role},
-        f"{args.name} ({args.role}) can sign in at {args.site}",
-    )
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -1229,6 +1208,7 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         return 0
     finally:  # main() called in-process (tests, scripts) leaves no connection open
+        sign_out_all()  # --as NAME: the command's sign-in ends with it
         while _OPENED:
             _OPENED.pop().dispose()
     return 0
