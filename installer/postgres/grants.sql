@@ -36,6 +36,12 @@ SELECT format('ALTER TABLE public.%I OWNER TO %I', tablename, :'owner')
 SELECT format('ALTER SEQUENCE public.%I OWNER TO %I', sequencename, :'owner')
   FROM pg_sequences WHERE schemaname = 'public' AND sequenceowner <> :'owner'
 \gexec
+-- And the functions (a SECURITY DEFINER function runs as its owner: never a superuser).
+SELECT format('ALTER FUNCTION %s OWNER TO %I', p.oid::regprocedure, :'owner')
+  FROM pg_proc p
+ WHERE p.pronamespace = 'public'::regnamespace AND p.proname LIKE 'onestop\_%'
+   AND p.proowner <> (SELECT oid FROM pg_roles WHERE rolname = :'owner')
+\gexec
 
 -- From nothing.
 REVOKE ALL ON ALL TABLES IN SCHEMA public
@@ -87,7 +93,9 @@ WITH granted AS (SELECT pg_temp.onestop_grant(role, tbl, what) AS line FROM (VAL
   -- notices, close or open the office from its staff page, raise and clear its help
   -- and printer alerts, record survey answers. Never: the staff table (PIN hashes),
   -- the audit trail, who is at which desk, other survey answers; never an update of
-  -- a visit, never a delete.
+  -- a visit, never a delete. Its audit rows (the office closed from its staff page)
+  -- name no member of staff: who unlocked its keypad is written by the function
+  -- that checks the PIN (below).
   (:'kiosk', 'alembic_version', 'SELECT'),
   (:'kiosk', 'site', 'SELECT'),
   (:'kiosk', 'ticket_counter', 'SELECT, INSERT, UPDATE (last)'),
@@ -97,7 +105,8 @@ WITH granted AS (SELECT pg_temp.onestop_grant(role, tbl, what) AS line FROM (VAL
   (:'kiosk', 'queue_count', 'SELECT, INSERT, UPDATE (waiting)'),
   (:'kiosk', 'visit', 'SELECT, INSERT'),
   (:'kiosk', 'visit', 'new rows'),
-  (:'kiosk', 'visit_event', 'SELECT (id), INSERT'),  -- SQLAlchemy reads the new id back
+  (:'kiosk', 'visit_event', 'SELECT (id), INSERT (visit_id, site_id, at, action, state, desk,'
+                            ' detail)'),  -- SQLAlchemy reads the new id back; no staff_name
   (:'kiosk', 'visit_event', 'new rows'),
   (:'kiosk', 'appointment', 'SELECT, UPDATE (status, visit_id)'),
   (:'kiosk', 'site_notice', 'SELECT, INSERT (site_id, closed, closed_message, updated_at),'
@@ -107,6 +116,8 @@ WITH granted AS (SELECT pg_temp.onestop_grant(role, tbl, what) AS line FROM (VAL
   (:'kiosk', 'alert', 'new rows'),
   (:'kiosk', 'survey_response', 'SELECT (id), INSERT'),
   (:'kiosk', 'survey_response', 'new rows'),
+  (:'kiosk', 'audit_event', 'SELECT (id), INSERT (site_id, at, action, place, detail, note)'),
+  (:'kiosk', 'audit_event', 'new rows'),
   -- The wait printed on the ticket counts the desks open now (never who is at them).
   (:'kiosk', 'desk_session', 'SELECT (id, site_id, desk, status, signed_in_at, status_since,'
                              ' signed_out_at)'),
@@ -127,9 +138,12 @@ WITH granted AS (SELECT pg_temp.onestop_grant(role, tbl, what) AS line FROM (VAL
   -- Staff: the reception console and the CSA desks. Visits move through their states
   -- (never renumbered, never moved to another site); the audit trail is added to,
   -- never changed; appointments booked, moved, cancelled; desks signed in and out;
-  -- notices and alerts. Reads the staff table to check a PIN at sign-in, and the
-  -- survey answers for the reports a supervisor opens at the reception console;
-  -- clears old survey comments (the console's daily data-protection purge).
+  -- notices and alerts. Reads the staff table but never a PIN hash (a PIN is checked
+  -- by onestop_sign_in, below, which also counts wrong PINs and records the sign-in:
+  -- staff may sign out, never sign anyone in or change a count). Reads the survey
+  -- answers for the reports a supervisor opens at the reception console; writes the
+  -- audit trail (never changes it, but clears old notes) and clears old survey
+  -- comments (the daily data-protection purge, run by the staff apps).
   (:'staff', 'alembic_version', 'SELECT'),
   (:'staff', 'site', 'SELECT'),
   (:'staff', 'ticket_counter', 'SELECT, INSERT, UPDATE (last)'),
@@ -149,17 +163,24 @@ WITH granted AS (SELECT pg_temp.onestop_grant(role, tbl, what) AS line FROM (VAL
   (:'staff', 'alert', 'SELECT, INSERT, UPDATE (detail, resolved_at)'),
   (:'staff', 'alert', 'new rows'),
   (:'staff', 'survey_response', 'SELECT, UPDATE (comment)'),
-  (:'staff', 'staff', 'SELECT'),
+  (:'staff', 'staff', 'SELECT (id, site_id, name, role, created_at, failed_pins, locked_until,'
+                      ' left_at)'),
+  (:'staff', 'staff_login', 'SELECT, UPDATE (signed_out_at)'),
+  (:'staff', 'audit_event', 'SELECT, INSERT, UPDATE (note)'),
+  (:'staff', 'audit_event', 'new rows'),
+  (:'staff', 'daily_purge', 'SELECT, INSERT, UPDATE (day, at)'),
   (:'staff', 'desk_session', 'SELECT, INSERT, UPDATE (status, status_since, signed_out_at)'),
   (:'staff', 'desk_session', 'new rows'),
 
   -- Supervisors: everything staff may (they are members of the staff role), and the
   -- site settings (loading a site's configuration re-ranks its waiting visitors and
-  -- recounts its queue) and staff accounts (adding staff, changing a PIN or a role).
+  -- recounts its queue) and staff accounts (adding staff, changing a PIN or a role,
+  -- unlocking an account, closing a leaver's). Never reads a PIN hash either.
   (:'supervisor', 'site', 'INSERT, UPDATE (name, config, version, loaded_at)'),
   (:'supervisor', 'site', 'new rows'),
   (:'supervisor', 'queue_count', 'DELETE'),
-  (:'supervisor', 'staff', 'INSERT, UPDATE (role, pin_hash)'),
+  (:'supervisor', 'staff', 'INSERT, UPDATE (role, pin_hash, failed_pins, locked_until,'
+                           ' left_at)'),
   (:'supervisor', 'staff', 'new rows')
 
   -- The admin is the owner: everything, migrations included.
@@ -171,13 +192,31 @@ SELECT line FROM (
             || string_agg(DISTINCT substr(line, 9), ', ')
     FROM granted WHERE line LIKE 'missing %' HAVING count(*) > 0
 ) AS report ORDER BY part, line;
+
+-- The functions that check PINs (migration 0006; SECURITY DEFINER, owned by the owner):
+-- staff sign in with onestop_sign_in, the kiosk's keypad asks onestop_kiosk_pin. No
+-- login may call the others' (the kiosk cannot try staff PINs by name).
+SELECT format('GRANT EXECUTE ON FUNCTION %s TO %I', p.oid::regprocedure, g.grantee)
+  FROM (VALUES (:'staff', 'onestop_pin_setting'), (:'staff', 'onestop_sign_in'),
+               (:'kiosk', 'onestop_kiosk_settings'), (:'kiosk', 'onestop_kiosk_pin'))
+       AS g (grantee, fn)
+  JOIN pg_proc p ON p.proname = g.fn AND p.pronamespace = 'public'::regnamespace
+\gexec
+SELECT format('%s: EXECUTE on %s', g.grantee, g.fn)
+  FROM (VALUES (:'staff', 'onestop_pin_setting'), (:'staff', 'onestop_sign_in'),
+               (:'kiosk', 'onestop_kiosk_settings'), (:'kiosk', 'onestop_kiosk_pin'))
+       AS g (grantee, fn)
+ WHERE EXISTS (SELECT FROM pg_proc p
+                WHERE p.proname = g.fn AND p.pronamespace = 'public'::regnamespace)
+ ORDER BY 1;
 \pset tuples_only off
 \pset format aligned
 
 -- Row rules the column grants cannot say. The kiosk may mark a booked appointment
 -- arrived (not cancel or move one), and raise and clear help, printer and kiosk alerts only
 -- (never silence a desk's safety alarm). Staff may clear a survey comment (the purge),
--- never write one. Trigger functions run whoever may EXECUTE them.
+-- never write one; the same for a note in the audit trail, whose rows take the server's
+-- time. Trigger functions run whoever may EXECUTE them.
 SET LOCAL ROLE :"owner";
 CREATE OR REPLACE FUNCTION public.onestop_guard() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -213,6 +252,16 @@ BEGIN
         USING ERRCODE = 'insufficient_privilege';
     END IF;
   END IF;
+  -- The audit trail: stamped with the server's clock (nobody writes a row in the past),
+  -- and a note can be cleared (the purge), never rewritten.
+  IF TG_TABLE_NAME = 'audit_event' THEN
+    IF TG_OP = 'INSERT' THEN
+      NEW.at := clock_timestamp();
+    ELSIF NEW.note IS NOT NULL AND NEW.note IS DISTINCT FROM OLD.note THEN
+      RAISE EXCEPTION 'a note in the audit trail can be cleared, never written'
+        USING ERRCODE = 'insufficient_privilege';
+    END IF;
+  END IF;
   RETURN NEW;
 END $$;
 REVOKE ALL ON FUNCTION public.onestop_guard() FROM PUBLIC;
@@ -236,7 +285,8 @@ SELECT line FROM (
   SELECT pg_temp.onestop_guard_table(tbl, events, :'kiosk', :'staff') AS line FROM (VALUES
     ('appointment', 'UPDATE'),
     ('alert', 'INSERT OR UPDATE'),
-    ('survey_response', 'UPDATE')
+    ('survey_response', 'UPDATE'),
+    ('audit_event', 'INSERT OR UPDATE')
   ) AS guarded(tbl, events)
 ) AS report WHERE line IS NOT NULL;
 \pset tuples_only off

@@ -10,6 +10,7 @@ the staff added by a supervisor.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -27,7 +28,7 @@ from psycopg import errors
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
-from shared.domain import Outcome, OutcomeKind
+from shared.domain import LockedOut, NotAllowed, Outcome, OutcomeKind, SignInRefused
 from shared.notices import Notices
 from shared.office import Office
 from shared.reports.privacy import purge
@@ -42,13 +43,19 @@ pytestmark = pytest.mark.postgres
 GRANTS = ROOT / "installer" / "postgres" / "grants.sql"
 
 
-def onestop(*args: str) -> subprocess.CompletedProcess[str]:
+def onestop(*args: str, pin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The command; `pin`: for --as NAME, as a script gives it (ONESTOP_PIN)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("ONESTOP_PIN", "ONESTOP_NEW_PIN")}
+    if pin is not None:
+        env["ONESTOP_PIN"] = pin
     return subprocess.run(
         [sys.executable, "-m", "shared.cli", *args],
         capture_output=True,
         text=True,
         timeout=120,
         cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -66,6 +73,7 @@ def deployment(postgres_server: PostgresServer) -> Iterator[Deployment]:
         supervisor = Database(deployment.url("supervisor"))
         Office(supervisor).ensure_default_sites()  # site settings are the supervisor's
         Staff(supervisor).add("bootle", "Jo Bloggs", "1234", role="csa")
+        Staff(supervisor).add("bootle", "Rita Desk", "4321", role="receptionist")
         Staff(supervisor).add("bootle", "Sam Super", "5678", role="supervisor")
         supervisor.dispose()
         yield deployment
@@ -288,6 +296,20 @@ def test_the_kiosk_is_refused_staff_pins_the_audit_trail_changes_and_deletes(
     refused(lambda: kiosk.office.call_next("bootle", "Desk 1"))
     refused(lambda: kiosk.office.leave("bootle", ticket.ticket))
     refused(lambda: kiosk.staff.check("bootle", "Jo Bloggs", "1234"))
+    refused(lambda: kiosk.sql("SELECT public.onestop_pin_setting('bootle', 'Jo Bloggs')"))
+    refused(
+        lambda: kiosk.sql(
+            "SELECT * FROM public.onestop_sign_in('bootle', 'Jo Bloggs', 'x', 'x', 'x',"
+            " now(), 5, '1 minute')"
+        )
+    )
+    refused(lambda: kiosk.sql("SELECT * FROM audit_event"))
+    refused(
+        lambda: kiosk.sql(
+            "INSERT INTO audit_event (site_id, at, action, staff_name)"
+            " VALUES (1, now(), 'signed_in', 'Sam Super')"
+        )
+    )
     refused(lambda: kiosk.staff.add("bootle", "Mallory", "0000", role="admin"))
     refused(lambda: kiosk.office.load_site((ROOT / "resources/sites/bootle.toml").read_text()))
     refused(lambda: kiosk.notices.set_delay("bootle", "pretend", 90))
@@ -413,19 +435,40 @@ def test_staff_greet_call_serve_and_finish_at_reception_and_the_desks(deployment
     )
     staff.office.cancel_appointment("bootle", booking["ref"])
     assert staff.office.visits("bootle")
-    from shared.reports.privacy import audit
+    from shared.audit import trail
 
-    assert any(step["action"] == "finished" for step in audit(staff.db, "bootle", today_local()))
+    sam = staff.staff.login("bootle", "Sam Super", "5678", place="Reception")
+    steps = trail(staff.db, "bootle", by=sam)  # the audit trail, at the reception console
+    done = [(s.action, s.staff) for s in steps if s.ticket == again.ticket]
+    assert ("finished", "Jo Bloggs") in done and ("called", "Jo Bloggs") in done
+    assert ("signed_in", "Jo Bloggs", "Desk 1") in [(s.action, s.staff, s.place) for s in steps]
     staff.notices.set_delay("bootle", None, None)
 
 
-def test_the_reception_consoles_daily_purge_clears_old_comments(deployment, login) -> None:
-    """The reception console (staff login) runs the data-protection purge every day."""
+def test_the_staff_apps_daily_purge_clears_old_comments_once_a_day(deployment, login) -> None:
+    """The reception console and the desks (staff login) run the daily purge; a
+    supervisor (signed in at the console) may purge on demand."""
+    from shared.reports.privacy import daily_purge
+
     kiosk, staff = login("kiosk"), login("staff")
-    kiosk.notices.record_survey("bootle", csa=4, comment="Signed: A. Resident")
-    results = purge(staff.db, ["bootle"], now=datetime.now(UTC) + timedelta(days=3650))
-    assert results[0].comments >= 1
-    assert not staff.sql("SELECT id FROM survey_response WHERE comment IS NOT NULL")
+    long_ago = datetime.now(UTC) - timedelta(days=3000)
+    kiosk.notices.record_survey(
+        "bootle", csa=4, comment="Signed: A. Resident", answered_at=long_ago
+    )
+    staff.sql("UPDATE daily_purge SET day = '2000-01-01'")  # not yet today, if ever
+    first = daily_purge(staff.db, "bootle", place="Reception")
+    assert first is not None and first.comments >= 1
+    assert daily_purge(staff.db, "bootle", place="Desk 1") is None  # once a day
+    kiosk.notices.record_survey("bootle", csa=4, comment="Call me on 0151", answered_at=long_ago)
+    with pytest.raises(NotAllowed):
+        purge(staff.db, ["bootle"])
+    sam = staff.staff.login("bootle", "Sam Super", "5678", place="Reception")
+    assert purge(staff.db, ["bootle"], by=sam)[0].comments == 1
+    assert not staff.sql(
+        "SELECT id FROM survey_response WHERE comment IN ('Signed: A. Resident', 'Call me on 0151')"
+    )
+    rows = staff.sql("SELECT staff_name, place FROM audit_event WHERE action = 'purged'")
+    assert (None, "daily purge (Reception)") in rows and ("Sam Super", "Reception") in rows
 
 
 def test_staff_may_not_manage_accounts_settings_or_rewrite_history(deployment, login) -> None:
@@ -433,10 +476,19 @@ def test_staff_may_not_manage_accounts_settings_or_rewrite_history(deployment, l
     ticket = staff.office.checkin("bootle", "council-tax")
     kiosk = login("kiosk")
     kiosk.notices.record_survey("bootle", csa=2, comment="Slow")
+    sam = staff.staff.login("bootle", "Sam Super", "5678", place="Reception")
     before = everything(deployment)
-    refused(lambda: staff.staff.add("bootle", "Mallory", "0000", role="admin"))
+    with pytest.raises(NotAllowed):  # the core asks for a supervisor first
+        staff.staff.add("bootle", "Mallory", "0000", role="csa")
+    # A supervisor signed in at the console, on the staff login: the database refuses.
+    refused(lambda: staff.staff.add("bootle", "Mallory", "0000", role="csa", by=sam))
+    refused(lambda: staff.staff.unlock("bootle", "Jo Bloggs", by=sam))
     refused(lambda: staff.sql("UPDATE staff SET role = 'admin' WHERE name = 'Jo Bloggs'"))
-    refused(lambda: staff.office.load_site((ROOT / "resources/sites/bootle.toml").read_text()))
+    refused(
+        lambda: staff.office.load_site(
+            (ROOT / "resources/sites/bootle.toml").read_text(), "bootle.toml", by=sam
+        )
+    )
     refused(
         lambda: staff.sql("UPDATE visit SET ticket = 'C999' WHERE id = :id", id=ticket.visit_id)
     )
@@ -445,6 +497,20 @@ def test_staff_may_not_manage_accounts_settings_or_rewrite_history(deployment, l
     refused(lambda: staff.sql("UPDATE survey_response SET csa = 5"))
     message = refused(lambda: staff.sql("UPDATE survey_response SET comment = 'Excellent'"))
     assert "cleared, never written" in message
+    # The audit trail and the sign-ins: added to by the apps, never rewritten.
+    refused(lambda: staff.sql("UPDATE audit_event SET staff_name = 'Someone else'"))
+    refused(lambda: staff.sql("UPDATE audit_event SET at = now() - interval '1 day'"))
+    message = refused(lambda: staff.sql("UPDATE audit_event SET note = 'rewritten'"))
+    assert "cleared, never written" in message
+    refused(lambda: staff.sql("UPDATE visit_event SET staff_name = 'Someone else'"))
+    refused(lambda: staff.sql("UPDATE staff_login SET expires_at = now() + interval '9 years'"))
+    refused(
+        lambda: staff.sql(
+            "INSERT INTO staff_login (site_id, staff_id, token_hash, place, signed_in_at,"
+            " expires_at) SELECT site_id, id, 'forged', 'x', now(), now() + interval '1 day'"
+            " FROM staff WHERE name = 'Sam Super'"
+        )
+    )
     for table in (
         "visit",
         "visit_event",
@@ -453,9 +519,86 @@ def test_staff_may_not_manage_accounts_settings_or_rewrite_history(deployment, l
         "appointment",
         "staff",
         "desk_session",
+        "audit_event",
+        "staff_login",
+        "daily_purge",
     ):
         refused(lambda table=table: staff.sql(f"DELETE FROM {table}"))
     assert everything(deployment) == before
+
+
+def test_no_apps_login_reads_a_pin_hash_yet_staff_sign_in_and_are_locked_out(
+    deployment, login
+) -> None:
+    """PINs are checked by the server (onestop_sign_in): no login but the admin's can read
+    a hash, and the count of wrong PINs and the lock are beyond the staff logins too."""
+    staff, supervisor, kiosk, display = (
+        login(a) for a in ("staff", "supervisor", "kiosk", "display")
+    )
+    for user in (staff, supervisor, kiosk, display):
+        refused(lambda user=user: user.sql("SELECT pin_hash FROM staff"))
+        refused(lambda user=user: user.sql("SELECT * FROM staff"))
+        refused(lambda user=user: user.sql("SELECT count(*) FROM staff WHERE pin_hash LIKE 's%'"))
+    stored = admin_sql(deployment, "SELECT pin_hash FROM staff WHERE name = 'Jo Bloggs'")[0][0]
+    setting = staff.sql("SELECT public.onestop_pin_setting('bootle', 'Jo Bloggs')")[0][0]
+    assert stored.startswith(setting + "$") and stored != setting  # the salt, not the digest
+    assert stored.rsplit("$", 1)[1] not in setting
+    # Signing in works on the staff login, and wrong PINs lock the account.
+    assert staff.staff.login("bootle", "Rita Desk", "4321", place="Reception").role == (
+        "receptionist"
+    )
+    for attempt in range(5):
+        with pytest.raises(SignInRefused):
+            staff.staff.login("bootle", "Rita Desk", f"000{attempt}", place="Reception")
+    with pytest.raises(LockedOut):
+        staff.staff.login("bootle", "Rita Desk", "4321", place="Reception")
+    refused(lambda: staff.sql("UPDATE staff SET failed_pins = 0, locked_until = NULL"))
+    refused(lambda: staff.sql("UPDATE staff SET pin_hash = 'scrypt$00$00'"))
+    with pytest.raises(LockedOut):
+        staff.staff.login("bootle", "Rita Desk", "4321", place="Reception")
+    # A supervisor's PC unlocks it.
+    sam = supervisor.staff.login("bootle", "Sam Super", "5678", place="onestop command")
+    assert supervisor.staff.unlock("bootle", "Rita Desk", by=sam) is True
+    assert staff.staff.login("bootle", "Rita Desk", "4321", place="Reception").name == "Rita Desk"
+    rows = admin_sql(
+        deployment,
+        "SELECT action, staff_name FROM audit_event WHERE staff_name = 'Rita Desk'"
+        " AND action IN ('locked_out', 'signed_in') ORDER BY id",
+    )
+    assert [tuple(r) for r in rows][-3:] == [
+        ("signed_in", "Rita Desk"),
+        ("locked_out", "Rita Desk"),
+        ("signed_in", "Rita Desk"),
+    ]
+
+
+def test_the_kiosks_keypad_asks_the_server_for_a_supervisors_pin(deployment, login) -> None:
+    kiosk = login("kiosk")
+    assert kiosk.staff.kiosk_exit("bootle", "Kiosk 9", "5678", "") == "Sam Super"
+    with pytest.raises(SignInRefused):
+        kiosk.staff.kiosk_exit("bootle", "Kiosk 9", "1234", "")  # a CSA's PIN
+    with pytest.raises(SignInRefused):  # the site file's PIN: Bootle has a supervisor now
+        kiosk.staff.kiosk_exit("bootle", "Kiosk 9", "2468", hashlib.sha256(b"2468").hexdigest())
+    settings = kiosk.sql("SELECT setting FROM public.onestop_kiosk_settings('bootle')")
+    assert settings and all(setting.count("$") == 4 for (setting,) in settings)  # no digest
+    rows = admin_sql(
+        deployment,
+        "SELECT action, staff_name FROM audit_event WHERE place = 'Kiosk 9' ORDER BY id",
+    )
+    assert [tuple(r) for r in rows] == [
+        ("kiosk_unlocked", "Sam Super"),
+        ("kiosk_pin_refused", None),
+        ("kiosk_pin_refused", None),
+    ]
+
+
+def test_the_audit_trail_takes_the_servers_time(deployment, login) -> None:
+    staff = login("staff")
+    at = staff.sql(
+        "INSERT INTO audit_event (site_id, at, action) SELECT id, '2001-01-01', 'backdated'"
+        " FROM site WHERE code = 'bootle' RETURNING at"
+    )[0][0]
+    assert abs((at - datetime.now(UTC)).total_seconds()) < 60
 
 
 # -- supervisor ------------------------------------------------------------------------------
@@ -476,6 +619,9 @@ def test_a_supervisor_runs_the_report_changes_settings_and_adds_staff(deployment
         "json",
         "--db",
         deployment.url("supervisor"),
+        "--as",
+        "Sam Super",
+        pin="5678",
     )
     assert report.returncode == 0, report.stderr
     assert json.loads(report.stdout)
@@ -490,11 +636,17 @@ def test_a_supervisor_runs_the_report_changes_settings_and_adds_staff(deployment
         "json",
         "--db",
         deployment.url("staff"),
+        "--as",
+        "Sam Super",
+        pin="5678",
     )
     assert at_reception.returncode == 0, at_reception.stderr  # Reports from the console
-    supervisor.staff.add("bootle", "New Starter", "2468", role="receptionist")
+    sam = supervisor.staff.login("bootle", "Sam Super", "5678", place="onestop command")
+    supervisor.staff.add("bootle", "New Starter", "2468", role="receptionist", by=sam)
     assert supervisor.staff.check("bootle", "New Starter", "2468") == "receptionist"
-    supervisor.office.load_site((ROOT / "resources/sites/bootle.toml").read_text())
+    supervisor.office.load_site(
+        (ROOT / "resources/sites/bootle.toml").read_text(), "bootle.toml", by=sam
+    )
     # And everything staff may (a supervisor is a member of the staff role).
     supervisor.office.greet("bootle", supervisor.office.checkin("bootle", "payments").ticket)
     refused(lambda: supervisor.sql("DELETE FROM visit"))
