@@ -220,7 +220,7 @@ def damage(
             f.rows[row][cell] = draw(long_text())
     elif kind == "extra_cells":
         f.rows[row] = f.rows[row] + draw(st.lists(weird, min_size=1, max_size=3))
-    elif kind == "short_row":
+    elif kind == "short_row" and f.rows[row]:
         f.rows[row] = f.rows[row][: draw(st.integers(0, len(f.rows[row]) - 1))]
     elif kind == "header" and f.header:
         f.bad_header = True
