@@ -100,17 +100,20 @@ class Shooter:
         office = self.office
         staff = Staff(office.db)
         staff.add("bootle", "Sam Patel", "1234")
-        staff.add("bootle", "Jo Bloggs", "2468", "supervisor")
-        for number, desk in enumerate(("Desk 2", "Desk 3", "Desk 5"), start=2):
+        staff.add("bootle", "Pat Reid", "4321", "receptionist")
+        for number in range(2, 5):
             staff.add("bootle", f"CSA {number}", "1234")
+        staff.add("bootle", "Jo Bloggs", "2468", "supervisor")  # the last: the site's first
+        for number, desk in enumerate(("Desk 2", "Desk 3", "Desk 5"), start=2):
             staff.sign_in("bootle", desk, f"CSA {number}", "1234")
         for service in (
             "council-tax", "housing-benefit", "payments", "council-tax", "parking",
             "blue-badges", "council-tax-reduction", "housing", "payments", "business-rates",
         ):  # fmt: skip
             office.checkin("bootle", service)
+        pat = staff.login("bootle", "Pat Reid", "4321", place="Reception")
         for ticket in office.waiting("bootle")[:4]:
-            office.greet("bootle", ticket.ticket)
+            office.greet("bootle", ticket.ticket, by=pat)
         office.call_next("bootle", "Desk 2")
         office.start("bootle", desk="Desk 2")
         office.call_next("bootle", "Desk 3")
@@ -145,6 +148,9 @@ class Shooter:
             self.office, "bootle", log=EventLog("reception", self.logs), printer="preview"
         )
         self.show(window, 1600, 900)
+        window.who_name.setText("Pat Reid")  # reception signs in, at the top
+        window.who_pin.setText("4321")
+        window.sign_in()
         window.refresh()
         self.settle(0.5)
         self.save(window, "reception.png")

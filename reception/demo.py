@@ -51,6 +51,8 @@ def run_window_demo(minutes: float = 30.0, screenshot: str | None = None, seed: 
         name = f"CSA {index + 2}"
         staff.add("bootle", name, "1234")
         staff.sign_in("bootle", desk, name, "1234")
+    staff.add("bootle", "Demo Receptionist", "4321", "receptionist")
+    staff.add("bootle", "Demo Supervisor", "2468", "supervisor")  # the last: the site's first
     logs = data_dir() / "demo-logs"
     rng = random.Random(seed)
 
@@ -62,6 +64,9 @@ def run_window_demo(minutes: float = 30.0, screenshot: str | None = None, seed: 
     reception = ReceptionWindow(
         office, "bootle", log=EventLog("reception", logs), printer="preview"
     )
+    reception.who_name.setText("Demo Receptionist")  # reception signed in: its greets are named
+    reception.who_pin.setText("4321")
+    reception.sign_in()
     desk = DeskWindow(office, "bootle", "Desk 1", log=EventLog("desk", logs))
     display, _presenter, notifier = build_display(
         office,
@@ -100,7 +105,7 @@ def run_window_demo(minutes: float = 30.0, screenshot: str | None = None, seed: 
 
     def greet(ticket: str) -> None:
         with contextlib.suppress(DomainError):  # a desk called them first: that greeted them
-            office.greet("bootle", ticket)
+            office.greet("bootle", ticket, by=reception.actor)
 
     def csa(desk_name: str) -> None:
         try:
@@ -147,7 +152,8 @@ def run_window_demo(minutes: float = 30.0, screenshot: str | None = None, seed: 
         later(minutes * 60, app.quit)
     print(
         f"OneStop demo: Bootle, {minutes:g} minutes. Desk 1 is yours: "
-        "sign in as 'Demo CSA', PIN 1234. Logs in " + str(logs),
+        "sign in as 'Demo CSA', PIN 1234. Reception's Supervisor tab (the audit trail, "
+        "Reports): 'Demo Supervisor', PIN 2468. Logs in " + str(logs),
         flush=True,
     )
     code = app.exec()

@@ -31,6 +31,7 @@ from shared.eventlog import EventLog
 from shared.notices import Notices
 from shared.office import Office
 from shared.qt.actions import GuardedActions
+from shared.qt.housekeeping import DailyPurge
 from shared.staff import Staff
 
 DETAIL_HINTS = {  # what the box beside the outcome asks for (short: it must fit)
@@ -81,6 +82,7 @@ class DeskWindow(GuardedActions, QWidget):
         self.desk = self.site.desk(desk)
         self.log = log
         self.staff_name = ""
+        self.actor: Any = None  # the CSA's sign-in (the desk's steps name them)
         self._current: Visit | None = None  # the visitor called to or served at this desk
         self._alarm_id: int | None = None  # the safety alarm this desk raised, until seen to
         self.on_break = False
@@ -106,6 +108,8 @@ class DeskWindow(GuardedActions, QWidget):
         self.stack.addWidget(self._work_page())
         self.tick = QTimer(self, interval=5000)
         self.tick.timeout.connect(self.refresh)
+        # The daily data-protection purge runs from every staff app (shared/qt/housekeeping.py).
+        self.housekeeping = DailyPurge(office.db, self.site.code, self.desk.name, self)
 
     # -- pages -----------------------------------------------------------------------------
 
@@ -225,6 +229,7 @@ class DeskWindow(GuardedActions, QWidget):
             self.site.code, self.desk.name, self.name.text(), self.pin.text()
         )
         self.staff_name = state.staff_name
+        self.actor = state.actor
         self.pin.clear()
         self.log.write("signed_in", site=self.site.code, desk=self.desk.name, staff=self.staff_name)
         self.stack.setCurrentIndex(1)
@@ -295,7 +300,7 @@ class DeskWindow(GuardedActions, QWidget):
         )
 
     def return_parked(self) -> None:
-        visit = self.office.return_to_queue(self.site.code, self._selected_parked())
+        visit = self.office.return_to_queue(self.site.code, self._selected_parked(), by=self.actor)
         self.log.write("returned", site=self.site.code, ticket=visit.ticket, desk=self.desk.name)
 
     def transfer(self) -> None:
@@ -373,6 +378,7 @@ class DeskWindow(GuardedActions, QWidget):
 
     def closeEvent(self, event: Any) -> None:
         self.tick.stop()
+        self.housekeeping.stop()
         super().closeEvent(event)
 
     def refresh(self) -> None:

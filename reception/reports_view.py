@@ -95,12 +95,13 @@ class _ReportJob(QRunnable):
         self.window = window
         self.today = window.today
         self.db = window.db
+        self.by = window.by
         self.sites = sites
         self.period = period
 
     def run(self) -> None:
         try:
-            report = compute(self.db, self.sites, self.period)
+            report = compute(self.db, self.sites, self.period, by=self.by)
         except DomainError as error:
             tell(self.window, "failed", str(error))
             return
@@ -110,7 +111,7 @@ class _ReportJob(QRunnable):
         tell(self.window, "computed", report)
         # Then the slower part: the waits told replayed over the period, and staffing.
         try:
-            told = measure(self.db, self.sites, self.period.start, self.period.end)
+            told = measure(self.db, self.sites, self.period.start, self.period.end, by=self.by)
             staffing = [
                 advise(self.db, code, next_open_day(self.window.sites_config[code], self.today))
                 for code in (self.sites or report["sites"])
@@ -135,9 +136,14 @@ class ReportsWindow(QWidget):
     planned = Signal(object)  # then the waits told and the staffing advice
     failed = Signal(str)
 
-    def __init__(self, db: Any, sites: list[str], *, today: date | None = None) -> None:
+    def __init__(
+        self, db: Any, sites: list[str], *, today: date | None = None, by: Any = None
+    ) -> None:
+        """`by`: the supervisor who opened it (shared/access.py), asked for by the core
+        at every report counted (a sign-in that has ended counts no more)."""
         super().__init__()
         self.db = db
+        self.by = by
         self.today = today or date.today()
         self.names = site_names(db)
         office = Office(db)

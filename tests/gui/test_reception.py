@@ -156,8 +156,8 @@ def test_supervisors_see_reports_with_charts(qtbot, office, tmp_path) -> None:
     path = tmp_path / "history.csv"
     path.write_text(HEADER + "\n".join(ROWS) + "\n")
     import_visits(office.db, path)
-    Staff(office.db).add("bootle", "Sam Super", "2468", "supervisor")
     Staff(office.db).add("bootle", "Jo Bloggs", "1234", "csa")
+    Staff(office.db).add("bootle", "Sam Super", "2468", "supervisor")  # the site's first
     window = ReceptionWindow(
         office, "bootle", log=EventLog("reception", tmp_path), printer="preview"
     )

@@ -5,6 +5,7 @@ with clear errors, a site open until its first supervisor, the kiosk's keypad.""
 from __future__ import annotations
 
 import hashlib
+import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -391,3 +392,132 @@ def test_wrong_pins_at_a_kiosk_lock_its_keypad_through_a_restart(db, db_url) -> 
         restarted.dispose()
     actions = [r.action for r in audit_rows(db) if r.place == "Kiosk 1"]
     assert actions == ["kiosk_pin_refused"] * 5 + ["kiosk_pin_locked", "kiosk_unlocked"]
+
+
+# -- the audit trail -----------------------------------------------------------------------
+
+
+def test_the_audit_trail_of_a_morning_says_who_did_what_and_when(db, people) -> None:
+    from shared.domain import Outcome
+    from shared.notices import Notices
+    from shared.reports.privacy import daily_purge
+
+    office, notices = Office(db), Notices(db)
+    rita = people.login("bootle", "Rita Desk", "4321", place="Reception")
+    first = office.checkin("bootle", "council-tax").ticket  # at the kiosk
+    office.greet("bootle", first, by=rita)
+    second = office.checkin("bootle", "parking", by=rita).ticket  # added by hand
+    notices.set_delay("bootle", "Two advisers on training", 20, by=rita, place="Reception")
+    with pytest.raises(SignInRefused):
+        people.sign_in("bootle", "Desk 1", "Jo Bloggs", "0000")
+    people.sign_in("bootle", "Desk 1", "Jo Bloggs", "1234")
+    office.call_next("bootle", "Desk 1")
+    office.start("bootle", desk="Desk 1")
+    office.finish("bootle", Outcome.parse("resolved", ""), desk="Desk 1")
+    alarm = notices.raise_alert("bootle", "safety", "Desk 1", "Safety alarm at Desk 1")
+    notices.resolve("bootle", alert_id=alarm, by=rita, place="Reception")
+    booking = office.add_appointment(
+        "bootle", "housing", datetime.now(UTC) + timedelta(days=1), "BOO-TEST1", by=rita
+    )
+    office.cancel_appointment("bootle", booking["ref"], by=rita)
+    office.leave("bootle", second, by=rita)
+    people.set_status("bootle", "Desk 1", "closed")
+    people.logout(rita)
+    sam = people.login("bootle", "Sam Super", "2468", place="Reception (Supervisor tab)")
+    compute(db, ["bootle"], Period.quarter("2025-Q3"), by=sam)
+    daily_purge(db, "bootle", place="Reception")
+    steps = trail(db, "bootle", by=sam)
+    morning = [(s.action, s.staff, s.place, s.ticket) for s in steps]
+    assert morning[-20:] == [
+        ("signed_in", "Rita Desk", "Reception", None),
+        ("checked_in", None, None, first),
+        ("greeted", "Rita Desk", None, first),
+        ("checked_in", "Rita Desk", None, second),
+        ("delay_notice_set", "Rita Desk", "Reception", None),
+        ("sign_in_refused", "Jo Bloggs", "Desk 1", None),
+        ("signed_in", "Jo Bloggs", "Desk 1", None),
+        ("called", "Jo Bloggs", "Desk 1", first),
+        ("started", "Jo Bloggs", "Desk 1", first),
+        ("finished", "Jo Bloggs", "Desk 1", first),
+        ("alarm_raised", "Jo Bloggs", "Desk 1", None),
+        ("alarm_acknowledged", "Rita Desk", "Reception", None),
+        ("appointment_booked", "Rita Desk", "Reception", None),
+        ("appointment_cancelled", "Rita Desk", "Reception", None),
+        ("left", "Rita Desk", None, second),
+        ("signed_out", "Jo Bloggs", "Desk 1", None),
+        ("signed_out", "Rita Desk", "Reception", None),
+        ("signed_in", "Sam Super", "Reception (Supervisor tab)", None),
+        ("report_run", "Sam Super", "Reception (Supervisor tab)", None),
+        ("purged", None, "daily purge (Reception)", None),
+    ]  # every step, in the order done
+    assert all(a.at <= b.at for a, b in itertools.pairwise(steps))
+    delay = next(s for s in steps if s.action == "delay_notice_set")
+    assert (delay.detail, delay.note) == ("about 20 min", "Two advisers on training")
+    report = next(s for s in steps if s.action == "report_run")
+    assert report.detail == "charter report 2025-07-01 to 2025-09-30"
+    # Only what one member did; and reading the trail is itself recorded.
+    jo = [s.action for s in trail(db, "bootle", staff="jo bloggs", by=sam)]
+    assert jo == [
+        "sign_in_refused", "signed_in", "called", "started", "finished", "alarm_raised",
+        "signed_out",
+    ]  # fmt: skip
+    viewed = audit_rows(db, "audit_viewed")
+    assert [(r.staff_name, r.detail) for r in viewed][-1][0] == "Sam Super"
+    assert viewed[-1].detail.endswith(", jo bloggs")
+
+
+def test_a_purge_keeps_who_did_what_and_when_but_clears_what_they_typed(db, people) -> None:
+    from shared.notices import Notices
+
+    sam = people.login("bootle", "Sam Super", "2468", place="Reception")
+    Notices(db).set_delay("bootle", "Jo is off sick today", 30, by=sam, place="Reception")
+    with pytest.raises(SignInRefused):
+        people.login("bootle", "Mrs A. Resident", "1234", place="Reception")
+    before = [(r.at, r.action, r.staff_name, r.role, r.place, r.detail) for r in audit_rows(db)]
+    kept = purge(db, ["bootle"], now=datetime.now(UTC) + timedelta(days=3650), by=sam)
+    assert kept[0].notes == 2
+    after = audit_rows(db)
+    assert [(r.at, r.action, r.staff_name, r.role, r.place, r.detail) for r in after][
+        : len(before)
+    ] == before  # who, what, where and when: all there
+    assert all(r.note is None for r in after)
+    assert after[-1].action == "purged" and after[-1].staff_name == "Sam Super"
+    assert "2 notes in the audit trail" in after[-1].detail
+    # The visits' own steps are kept whole too.
+    assert purge(db, ["bootle"], by=sam)[0].notes == 0  # nothing older than a year yet
+
+
+def test_the_daily_purge_runs_once_a_day_per_site_whichever_app_asks(db_url, db) -> None:
+    import threading
+
+    from shared.reports.privacy import daily_purge
+    from shared.store.tables import purge_t
+
+    pcs = [Database(db_url) for _ in range(4)]
+    try:
+        results: list[Any] = []
+        start = threading.Barrier(len(pcs))
+
+        def app(pc: Database) -> None:
+            start.wait()
+            results.append(daily_purge(pc, "bootle", place="Desk"))
+
+        threads = [threading.Thread(target=app, args=(pc,)) for pc in pcs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert len(results) == 4 and sum(r is not None for r in results) == 1
+        assert daily_purge(pcs[0], "bootle") is None  # again today: nothing
+        assert daily_purge(pcs[0], "southport") is not None  # each site its own day
+        with db.transaction() as tx:  # the next day
+            tx.conn.execute(update(purge_t).values(day=datetime(2020, 1, 1).date()))
+        assert daily_purge(pcs[1], "bootle") is not None
+    finally:
+        for pc in pcs:
+            pc.dispose()
+    assert [r.place for r in audit_rows(db, "purged")] == [
+        "daily purge (Desk)",
+        "daily purge (a staff app)",
+        "daily purge (a staff app)",
+    ]
