@@ -6,7 +6,12 @@
   countdown and an "I need more time" button before going back to the start.
 - Kiosk mode: full screen, frameless, on top; Escape, F4, Tab and the window's close
   are swallowed. Staff tap the site's name five times within four seconds and type
-  the supervisor PIN on the screen's keypad; five wrong PINs lock it for five minutes.
+  a supervisor's PIN on the screen's keypad: checked against the site's supervisor
+  (and the council's admin) accounts in the database (Staff.kiosk_exit), or, while
+  the site has none, against the site file's `supervisor_pin_sha256`. Five wrong
+  PINs lock the keypad for fifteen minutes, counted in the database's audit trail
+  (a restart does not clear them). With the database away, only the site file's PIN
+  is checked, and only if this kiosk has not seen supervisor accounts for the site.
 
 A subclass gives its pages (`pages_to_build`), its first screen (`home`), what the
 supervisor's PIN opens (`staff_page`), and the pages that wait without a timeout.
@@ -34,12 +39,21 @@ from PySide6.QtWidgets import (
 from kiosk.i18n import LANGUAGE_NAMES, install_language
 from kiosk.theme import stylesheet
 from kiosk.widgets import Page, button, key_panel, label, tr
-from shared.domain import Site
+from shared.domain import LockedOut, SignInRefused, Site
 
 MORE_TIME_SECONDS = 20  # the "Do you need more time?" countdown
 PIN_TRIES = 5  # wrong supervisor PINs in a row, then the keypad waits
-PIN_LOCK_SECONDS = 300
+PIN_LOCK_SECONDS = 900  # as the database's lock (shared/staff.py LOCKED_FOR)
 TOUCHES = (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin)
+
+
+class CheckedHere(SignInRefused):
+    """A PIN refused by the kiosk itself, without the database (none, or away):
+    `cannot_check` when only a supervisor's PIN would do and it cannot be asked."""
+
+    def __init__(self, *, cannot_check: bool) -> None:
+        super().__init__("that PIN is not right")
+        self.cannot_check = cannot_check
 
 
 class TouchScreen(QWidget):
@@ -71,6 +85,12 @@ class TouchScreen(QWidget):
         self._page_tops: dict[str, int] = {}  # each page's top margin, when no banner shows
         self.pin_failures = 0
         self.pin_locked_until = 0.0
+        # Where a supervisor's PIN is checked (the subclass gives its database and this
+        # screen's name for the audit trail); None: the site file's PIN only.
+        self.staff_db: Any = None
+        self.place = "Kiosk"
+        self.supervisors_known: bool | None = None  # seen online: the site has accounts
+        self.unlocked_by = ""  # whose PIN opened the staff page ("" the site file's)
         self.idle = QTimer(self, singleShot=True, interval=site.kiosk.idle_seconds * 1000)
         self.idle.timeout.connect(self.ask_more_time)
         self.countdown = QTimer(self, interval=1000)
@@ -311,32 +331,63 @@ class TouchScreen(QWidget):
         self.go("pin")
 
     def ask_pin(self, pin: str) -> bool:
-        """Open the staff page if `pin` is the supervisor's; too many wrong tries in a row
+        """Open the staff page if `pin` is a supervisor's; too many wrong tries in a row
         lock the keypad for a while (a public screen: PINs must not be guessable)."""
         now = time.monotonic()
         if now < self.pin_locked_until:
             self._show_pin_status()
             return False
-        expected = self.site.kiosk.supervisor_pin_sha256
-        if expected and hashlib.sha256(pin.encode()).hexdigest() == expected:
-            self.pin_failures = 0
-            self.pin_field.clear()
-            self.staff_page()
-            return True
-        self.pin_failures += 1
-        if self.pin_failures >= PIN_TRIES:
+        self.pin_field.clear()
+        try:
+            self.unlocked_by = self._whose_pin(pin)
+        except LockedOut:
             self.pin_failures = 0
             self.pin_locked_until = now + PIN_LOCK_SECONDS
-        self.pin_field.clear()
-        self._show_pin_status(wrong=True)
-        return False
+            self._show_pin_status()
+            return False
+        except SignInRefused as refused:
+            if isinstance(refused, CheckedHere):  # the database did not count it: here
+                self.pin_failures += 1
+                if self.pin_failures >= PIN_TRIES:
+                    self.pin_failures = 0
+                    self.pin_locked_until = now + PIN_LOCK_SECONDS
+            cannot = isinstance(refused, CheckedHere) and refused.cannot_check
+            self._show_pin_status(wrong=True, offline=cannot)
+            return False
+        self.pin_failures = 0
+        self.staff_page()
+        return True
 
-    def _show_pin_status(self, wrong: bool = False) -> None:
+    def _whose_pin(self, pin: str) -> str:
+        """The name of the supervisor whose PIN it is ("" the site file's PIN); refused
+        otherwise. The database counts the wrong ones (shared/staff.py kiosk_exit)."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from shared.staff import Staff
+
+        in_file = self.site.kiosk.supervisor_pin_sha256
+        if self.staff_db is not None:
+            try:
+                who = Staff(self.staff_db).kiosk_exit(self.site.code, self.place, pin, in_file)
+            except SQLAlchemyError:  # the database is away (or refuses): the site file's
+                pass
+            else:
+                self.supervisors_known = bool(who)
+                return who
+        if self.supervisors_known:
+            raise CheckedHere(cannot_check=True)
+        if in_file and hashlib.sha256(pin.encode()).hexdigest() == in_file:
+            return ""
+        raise CheckedHere(cannot_check=False)
+
+    def _show_pin_status(self, wrong: bool = False, offline: bool = False) -> None:
         left = self.pin_locked_until - time.monotonic()
         if left > 0:
             text = tr("Too many wrong PINs. Try again in {n} minutes.").format(
                 n=max(1, round(left / 60))
             )
+        elif offline:
+            text = tr("The PIN cannot be checked while the database is away.")
         elif wrong:
             text = tr("That PIN is not right.")
         else:

@@ -129,6 +129,7 @@ class SurveyWindow(TouchScreen):
         and the visitor is told so)."""
         super().__init__(site, kiosk_mode=kiosk_mode, speak=speak)
         self.notices = notices
+        self.staff_db, self.place = notices.db, "Exit survey"  # the keypad's PINs
         self.clock = clock or (lambda: datetime.now(UTC))
         self.outbox = outbox
         self.online = True

@@ -82,6 +82,7 @@ class KioskWindow(TouchScreen):
         # on the GUI thread, never when a print job's thread drops the last reference.
         presenter.setParent(self)
         self.presenter = presenter
+        self.staff_db, self.place = presenter.office.db, presenter.name  # the keypad's PINs
         self.flags: dict[str, str] = {}
         self.chosen: Service | None = None
         self.current_ticket: dict[str, Any] | None = None
@@ -654,6 +655,6 @@ class KioskWindow(TouchScreen):
     def toggle_closed(self) -> None:
         closed = not self.presenter.notice().closed
         self.presenter.notices.set_closed(
-            self.site.code, closed, tr("Closed by staff") if closed else None
+            self.site.code, closed, tr("Closed by staff") if closed else None, place=self.place
         )
         self._refresh_staff()

@@ -368,6 +368,10 @@
         <translation>رمز PIN غير صحيح.</translation>
     </message>
     <message>
+        <source>The PIN cannot be checked while the database is away.</source>
+        <translation>لا يمكن التحقق من رمز PIN أثناء انقطاع الاتصال بقاعدة البيانات.</translation>
+    </message>
+    <message>
         <source>This screen goes back to the start in {n} seconds.</source>
         <translation>ستعود هذه الشاشة إلى البداية خلال {n} ثانية.</translation>
     </message>

@@ -368,6 +368,10 @@
         <translation>Nieprawidłowy PIN.</translation>
     </message>
     <message>
+        <source>The PIN cannot be checked while the database is away.</source>
+        <translation>Nie można sprawdzić kodu PIN, gdy baza danych jest niedostępna.</translation>
+    </message>
+    <message>
         <source>This screen goes back to the start in {n} seconds.</source>
         <translation>Za {n} s ekran wróci do początku.</translation>
     </message>
