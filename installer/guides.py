@@ -161,6 +161,7 @@ class Shooter:
         window.supervisor_name.setText("Jo Bloggs")
         window.supervisor_pin.setText("2468")
         window.supervisor_sign_in()
+        window.supervisor_views.setCurrentWidget(window.audit_view)  # the morning's trail
         self.settle(0.5)
         self.save(window, "reception-supervisor.png")
 

@@ -899,6 +899,7 @@ class ReceptionWindow(GuardedActions, QWidget):
         self.log.write("supervisor_signed_in", site=self.site.code, staff=self.supervisor)
         self.audit_view.fill_names()
         self.audit_view.show_trail()
+        self.refresh()  # the day's alarms and the heading, now
 
     def supervisor_sign_out(self) -> None:
         if self.supervisor_actor is not None:

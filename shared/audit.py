@@ -27,7 +27,7 @@ from shared.store.db import Database, Tx
 from shared.store.tables import audit_t, event_t, visit_t
 
 NOTE_LIMIT = 300  # characters of typed text kept in a note
-SHOWN_LIMIT = 5000  # rows trail() returns at most, the newest (a whole quarter is more)
+SHOWN_LIMIT = 20_000  # steps trail() returns at most, the newest (two weeks of a busy site)
 
 
 def record(

@@ -521,3 +521,54 @@ def test_the_daily_purge_runs_once_a_day_per_site_whichever_app_asks(db_url, db)
         "daily purge (a staff app)",
         "daily purge (a staff app)",
     ]
+
+
+def test_onestop_db_upgrade_brings_an_existing_database_with_staff_to_0006(db_url, capsys) -> None:
+    """A database of the last release (0005), its staff with PINs hashed the old way and
+    a day's visits, upgraded by the command: everyone signs in as before."""
+    from alembic import command
+    from sqlalchemy import create_engine, insert
+
+    from shared.cli import main
+    from shared.store.migrate import alembic_config, current_revision
+    from shared.store.tables import event_t, site_t
+
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0005")
+        old = Database(db_url, migrate=False)
+        with old.engine.begin() as conn:
+            conn.execute(
+                insert(site_t).values(
+                    code="bootle", name="Bootle One Stop Shop", config=BOOTLE, version=0
+                )
+            )
+            salt = bytes(range(16))
+            legacy = hashlib.scrypt(b"2468", salt=salt, n=2**14, r=8, p=1, dklen=32).hex()
+            conn.exec_driver_sql(
+                "INSERT INTO staff (site_id, name, role, pin_hash, created_at) VALUES"
+                f" (1, 'Sam Super', 'supervisor', 'scrypt${salt.hex()}${legacy}', "
+                "'2026-11-30 09:00:00+00:00')"
+            )
+        old.dispose()
+        assert main(["db", "upgrade", "--db", db_url]) == 0
+        assert "upgraded to 0006" in capsys.readouterr().out
+        with engine.connect() as conn:
+            assert current_revision(conn) == "0006"
+    finally:
+        engine.dispose()
+    db = Database(db_url)
+    try:
+        office = Office(db)
+        ticket = office.checkin("bootle", "council-tax").ticket
+        sam = Staff(db).login("bootle", "Sam Super", "2468", place="Reception")
+        office.greet("bootle", ticket, by=sam)
+        with db.transaction(write=False) as tx:
+            named = tx.conn.execute(select(event_t.c.action, event_t.c.staff_name)).all()
+        assert [tuple(r) for r in named] == [("checked_in", None), ("greeted", "Sam Super")]
+        assert [m.failed_pins for m in Staff(db).members("bootle", by=sam)] == [0]
+    finally:
+        db.dispose()
