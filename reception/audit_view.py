@@ -127,7 +127,9 @@ class AuditView(QWidget):
         self.staff.setCurrentText(chosen or EVERYONE)
 
     def period(self) -> tuple[date, date]:
-        return self.start.date().toPython(), self.end.date().toPython()
+        first, last = self.start.date().toPython(), self.end.date().toPython()
+        assert isinstance(first, date) and isinstance(last, date)
+        return first, last
 
     def show_trail(self) -> None:
         """Read the trail for the days and the member chosen (DomainError says why not)."""

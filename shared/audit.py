@@ -162,7 +162,7 @@ def trail(
             ref.id,
             "audit_viewed",
             checked=checked,
-            detail=f"{first} to {last}" + (f", {staff.strip()[:100]}" if wanted else ""),
+            detail=f"{first} to {last}" + (f", {(staff or '').strip()[:100]}" if wanted else ""),
         )
     steps.sort(key=lambda s: s.at)
     return steps[-limit:]

@@ -569,10 +569,10 @@ def _record_attempt(
     tx: Tx, ref: repo.SiteRef, typed: str, place: str | None, result: signin.Attempt
 ) -> None:
     """A sign-in, or a refused one, in the audit trail."""
-    who = {"staff_name": result.name, "role": result.role, "place": place}
+    name, role = result.name, result.role
     if result.outcome == "ok":
         if place is not None:
-            audit.record(tx, ref.id, "signed_in", **who)
+            audit.record(tx, ref.id, "signed_in", staff_name=name, role=role, place=place)
         return
     zone = ZoneInfo(ref.site.timezone)
     if result.outcome == "unknown":
@@ -592,6 +592,16 @@ def _record_attempt(
         "locked": f"while locked (until {until})",
         "left": "the account is closed (a leaver)",
     }[result.outcome]
-    audit.record(tx, ref.id, "sign_in_refused", detail=detail, **who)
+    audit.record(
+        tx, ref.id, "sign_in_refused", staff_name=name, role=role, place=place, detail=detail
+    )
     if result.outcome == "locked_now":
-        audit.record(tx, ref.id, "locked_out", detail=f"until {until}", **who)
+        audit.record(
+            tx,
+            ref.id,
+            "locked_out",
+            staff_name=name,
+            role=role,
+            place=place,
+            detail=f"until {until}",
+        )
