@@ -669,6 +669,8 @@ def privileges(deployment: Deployment) -> dict[str, Any]:
         "sequences": "SELECT relname, relacl::text FROM pg_class WHERE relkind = 'S'",
         "defaults": "SELECT defaclobjtype, defaclacl::text FROM pg_default_acl",
         "triggers": "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal",
+        "functions": "SELECT proname, proowner::regrole::text, coalesce(proacl::text, '')"
+        " FROM pg_proc WHERE proname LIKE 'onestop%'",
     }
     with deployment.superuser() as conn:
         found: dict[str, Any] = {k: sorted(conn.execute(q).fetchall()) for k, q in queries.items()}
@@ -689,9 +691,33 @@ def privileges(deployment: Deployment) -> dict[str, Any]:
 def test_setup_run_again_changes_nothing_keeps_passwords_and_undoes_hand_grants(deployment) -> None:
     before = privileges(deployment)
     assert all(row[1].startswith("SCRAM-SHA-256$") for row in before["roles"] if row[2])
+    functions = {row[0]: row[1:] for row in before["functions"]}
+    owner, staff, kiosk = (deployment.role(app) for app in ("owner", "staff", "kiosk"))
+    assert {name: who for name, (who, _acl) in functions.items()} == {
+        name: owner
+        for name in (
+            "onestop_guard",
+            "onestop_kiosk_pin",
+            "onestop_kiosk_settings",
+            "onestop_pin_setting",
+            "onestop_sign_in",
+        )
+    }
+
+    def callers(name: str) -> set[str]:  # who may EXECUTE it, the owner aside
+        acl = functions[name][1].strip("{}")
+        return {e.split("=")[0] for e in acl.split(",") if "X" in e.split("=")[1]} - {owner}
+
+    assert callers("onestop_sign_in") == callers("onestop_pin_setting") == {staff}
+    assert callers("onestop_kiosk_pin") == callers("onestop_kiosk_settings") == {kiosk}
     with deployment.superuser() as conn:
         conn.execute(f'GRANT DELETE ON visit TO "{deployment.role("kiosk")}"')
         conn.execute(f'GRANT SELECT ON staff TO "{deployment.role("display")}"')
+        conn.execute(
+            "GRANT EXECUTE ON FUNCTION onestop_sign_in(text, text, text, text, text,"
+            f' timestamptz, integer, interval) TO "{deployment.role("kiosk")}"'
+        )
+        conn.execute("GRANT SELECT (pin_hash) ON staff TO " + f'"{deployment.role("staff")}"')
     assert privileges(deployment) != before
     deployment.run_setup(passwords={})  # no password given: every role keeps its own
     assert privileges(deployment) == before
@@ -766,6 +792,11 @@ def test_a_database_first_migrated_as_the_superuser_is_taken_over(
             pilot, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"
         )
         assert [r[0] for r in owners] == [pilot.role("owner")]
+        definers = admin_sql(  # SECURITY DEFINER: never left running as the superuser
+            pilot,
+            "SELECT DISTINCT proowner::regrole::text FROM pg_proc WHERE proname LIKE 'onestop%'",
+        )
+        assert [r[0] for r in definers] == [pilot.role("owner")]
         staff = As(pilot, "staff")
         try:
             assert staff.office.greet("bootle", ticket).greeted_at is not None
