@@ -9,9 +9,9 @@ visit, survey and audit rows stay, so the published figures do not change and th
 audit trail still says who did what and when. Tickets and displays never held names.
 
 A purge on demand (`onestop purge`) is a supervisor's; the daily purge runs by itself
-in every staff app (`daily_purge`: at its start and every hour), once a day per site
-whichever app gets there first, told by a row in `daily_purge`. Both are recorded in
-the audit trail.
+in every staff app (`daily_purge`, from shared/qt/housekeeping.py: a minute after the
+app opens and every hour), once a day per site whichever app gets there first, told
+by a row in the `daily_purge` table. Both are recorded in the audit trail.
 """
 
 from __future__ import annotations
