@@ -1,7 +1,7 @@
 """The bad-input properties for longer: `python -m tests.fuzz.soak --minutes 10`.
 
 Runs tests/fuzz in rounds, each with fresh random examples (a new hypothesis seed)
-and ONESTOP_FUZZ_SCALE times as many of them as the suite runs (default 5), then
+and ONESTOP_FUZZ_SCALE times as many of them as the suite runs (default 3), then
 gives the atheris targets whatever a round leaves of the time. Stops starting new
 rounds when the time is nearly up; exits 1 if any round found a failure (its
 output says which example, with a @reproduce_failure line to replay it).
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.fuzz.soak", description=__doc__)
     parser.add_argument("--minutes", type=float, default=10, help="how long (default 10)")
     parser.add_argument(
-        "--scale", type=float, default=5, help="examples x the suite's (5: a round is ~7 min)"
+        "--scale", type=float, default=3, help="examples x the suite's (3: a round is ~5 min)"
     )
     parser.add_argument("-k", dest="select", help="only the tests pytest -k selects")
     args = parser.parse_args(argv)
