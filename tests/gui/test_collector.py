@@ -45,7 +45,7 @@ def collector(qapp):
     assert gc.isenabled()
 
 
-def test_the_collector_turns_automatic_collection_off_and_collects_when_due(
+def test_the_collector_turns_automatic_collection_off_and_frees_young_cycles_each_tick(
     collector, qtbot
 ) -> None:
     assert not gc.isenabled()
@@ -57,11 +57,20 @@ def test_the_collector_turns_automatic_collection_off_and_collects_when_due(
             self.me = self
 
     gc.collect()
-    for _ in range(gc.get_threshold()[0] + 100):
+    for _ in range(5):  # a few: no threshold reached, still freed at the next tick
         Cycle()  # unreachable at once, but only a collection frees a cycle
-    assert gc.get_count()[0] > gc.get_threshold()[0]
-    assert GuiThreadCollector.collect_if_due() >= 1
-    assert GuiThreadCollector.collect_if_due() == 0  # nothing more is due
+    assert GuiThreadCollector.collect_if_due() >= 5
+    assert GuiThreadCollector.collect_if_due() == 0  # nothing more to free
+
+
+def test_an_older_generation_is_collected_when_its_threshold_is_passed(collector) -> None:
+    gc.collect()
+    middle = gc.get_threshold()[1]
+    for _ in range(middle + 1):  # one young collection a tick, counted by the middle one
+        GuiThreadCollector.collect_if_due()
+    assert gc.get_count()[1] == middle + 1  # now past its threshold
+    GuiThreadCollector.collect_if_due()
+    assert gc.get_count()[1] == 0 and gc.get_count()[2] >= 1  # the middle one collected
 
 
 def test_the_collectors_timer_collects_on_its_own(collector, qtbot) -> None:
