@@ -129,8 +129,7 @@ def figures(site: Site, days: list[SimulatedDay]) -> dict[str, Any]:
             sum(bool(appointment_on_time(v, targets)) for v in booked), len(booked)
         ),
         "queue_by_half_hour": {
-            f"{slot // 2:02d}:{30 * (slot % 2):02d}": max(values)
-            for slot, values in slots
+            f"{slot // 2:02d}:{30 * (slot % 2):02d}": max(values) for slot, values in slots
         },
     }
 

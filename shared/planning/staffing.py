@@ -1,8 +1,9 @@
 """How many CSAs each hour of a day needs, from the last weeks' history (Erlang C).
 
 For the chosen day's weekday, arrivals per local hour are averaged over the same
-weekday in the last `weeks` weeks (those that had visitors), and the service time is the mean time at the desk (start to
-finish) of the visits finished in those weeks. For each hour the advice is the
+weekday in the last `weeks` weeks (those that had visitors), and the service time
+is the mean time at the desk (start to finish) of the visits finished in those
+weeks. For each hour the advice is the
 smallest number of CSAs for which the M/M/c queue calls at least `share` of
 visitors within the serve target.
 """
