@@ -131,6 +131,7 @@ class PostgresServer:
     port: int
     host: str = "127.0.0.1"
     superuser: str = "postgres"
+    MAX_CONNECTIONS = 200  # a class setting, not a field: the load test's subclass has more
     _run_as: list[str] = field(default_factory=list)
     _watchdog: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
@@ -216,7 +217,7 @@ class PostgresServer:
                 "-c fsync=off",
                 "-c synchronous_commit=off",
                 "-c full_page_writes=off",
-                "-c max_connections=200",
+                f"-c max_connections={self.MAX_CONNECTIONS}",
             ]
         )
         self._run(
