@@ -362,6 +362,7 @@ class Office:
             closed = None
             busy = repo.desk_visit(tx, ref, chosen_desk.name, [State.CALLED, State.SERVING])
             if busy is not None:
+                _time_after_lock(tx)
                 if busy.state is State.SERVING:
                     raise DomainError(
                         f"{chosen_desk.name} is still dealing with {busy.ticket} (serving): "
@@ -379,6 +380,7 @@ class Office:
             visit = repo.next_for_desk(tx, ref, chosen_desk.name, sorted(chosen_desk.services))
             if visit is None:
                 return CallResult(None, None, chosen_desk.name, site=ref.code, closed=closed)
+            _time_after_lock(tx)
             before = _copy(visit)
             visit.call(chosen_desk.name, tx.now)
             repo.save_visit(tx, ref, visit, before, "called", staff=staff)
@@ -528,6 +530,7 @@ class Office:
             ref = repo.get_site(tx, site)
             staff = verify(tx, by).name if by else None
             visit = self._target(tx, ref, ticket, desk)
+            _time_after_lock(tx)
             before = _copy(visit)
             if needs_site:
                 apply(visit, tx, ref.site)
@@ -1012,6 +1015,18 @@ def desk_staff(tx: Tx, ref: repo.SiteRef, desk: str) -> str | None:
         .limit(1)
     ).scalar()
     return None if name is None else str(name)
+
+
+def _time_after_lock(tx: Tx) -> None:
+    """A step's time, once the transaction holds the visit's lock. On PostgreSQL the
+    transaction's time is read as it begins, and another may commit a step on the same
+    visit before this one has the lock (reception greets a visitor while a desk's call
+    is on its way to them): the step takes the server's clock again, so a visit's steps
+    never go back in time (found by tests/chaos). SQLite's writing transactions hold
+    the lock from BEGIN IMMEDIATE on."""
+    if tx.postgres:
+        moment = tx.conn.execute(text("SELECT clock_timestamp()")).scalar_one()
+        tx.now = moment.astimezone(tx.now.tzinfo)
 
 
 def _refuse_on_break(tx: Tx, ref: repo.SiteRef, desk: str) -> None:
