@@ -28,6 +28,11 @@ NAVY, WHITE, YELLOW = "#0b2545", "#ffffff", "#ffdd00"
 ARROW = "→"
 LATE_SECONDS = 60  # how late a call may be seen after a later one (PostgreSQL, see calls_since)
 HISTORY = 4  # earlier calls shown: fewer, larger tiles read from further away
+# The ticker's waits are worked out again at most this often on a refresh: a prediction
+# is some 140 queries and 80 ms, and every change at the site notifies the display (the
+# load test, tests/benchmarks/load_bench.py, found 20 displays doing it at each change
+# took more than the council server's two cores). The notice and the calls stay at once.
+WAITS_SECONDS = 10.0
 
 
 class DisplayPresenter(QObject):
@@ -50,6 +55,9 @@ class DisplayPresenter(QObject):
             for row in office.calls_since(site, 0, limit=1000, late_seconds=LATE_SECONDS)
             if row["event_id"] <= self.last_id
         }
+        self.clock = time.monotonic
+        self._waits: dict[str, int] | None = None  # told minutes by service, when worked out
+        self._waits_at = 0.0
         self.poll = QTimer(self, interval=2000)
         self.poll.timeout.connect(self.refresh)
         self.poll.start()
@@ -79,23 +87,34 @@ class DisplayPresenter(QObject):
                 Call(row["ticket"], row["desk"], row["recall"], row["event_id"], row["at"])
             )
         self.seen &= {row["event_id"] for row in rows}  # the others cannot come back
-        self.ticker_changed.emit(self.ticker_text())
+        due = self._waits is None or self.clock() - self._waits_at >= WAITS_SECONDS
+        self.ticker_changed.emit(self.ticker_text(fresh_waits=due))
 
-    def ticker_text(self) -> str:
-        waiting = self.office.waiting(self.site.code)
+    def ticker_text(self, *, fresh_waits: bool = True) -> str:
+        """The delay notice (read every time) and the waits (worked out again when
+        `fresh_waits`, else the last ones)."""
         parts = []
         notice = self.notices.notice(self.site.code)
         if notice.delay_reason:
             minutes = f" (about {notice.delay_minutes} min)" if notice.delay_minutes else ""
             parts.append(f"We are busier than usual: {notice.delay_reason}{minutes}")
-        # The wait a visitor arriving now would be told, for each service someone waits for.
-        busy = {w.service for w in waiting}
-        predicted = self.office.waits.for_new_walk_in(self.site.code, busy) if busy else {}
+        if fresh_waits or self._waits is None:
+            self._waits = self._predicted_waits()
+            self._waits_at = self.clock()
         for service in self.site.services:
-            minutes = predicted.get(service.code)
-            if service.code in busy and minutes is not None:
-                parts.append(f"{service.name}: about {told_minutes(minutes)} min")
+            if service.code in self._waits:
+                parts.append(f"{service.name}: about {self._waits[service.code]} min")
         return "   •   ".join(parts) or "Welcome. Please take a seat: we will call your number."
+
+    def _predicted_waits(self) -> dict[str, int]:
+        """The wait a visitor arriving now would be told, for each service someone waits for."""
+        busy = {w.service for w in self.office.waiting(self.site.code)}
+        predicted = self.office.waits.for_new_walk_in(self.site.code, busy) if busy else {}
+        return {
+            code: told_minutes(minutes)
+            for code, minutes in predicted.items()
+            if code in busy and minutes is not None
+        }
 
 
 def big(text: str, size: int, bold: bool = True, name: str = "") -> QLabel:
