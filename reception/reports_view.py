@@ -26,7 +26,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QDate, QMargins, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QCloseEvent, QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -109,6 +109,8 @@ class _ReportJob(QRunnable):
             tell(self.window, "failed", f"the report could not be counted: {error}")
             return
         tell(self.window, "computed", report)
+        if self.window.closing:  # the window closed while it counted: no more of it
+            return
         # Then the slower part: the waits told replayed over the period, and staffing.
         try:
             told = measure(self.db, self.sites, self.period.start, self.period.end, by=self.by)
@@ -153,6 +155,7 @@ class ReportsWindow(QWidget):
         self.setStyleSheet(STYLE)
         self.pool = QThreadPool(self)  # the window's: closing it waits for a count in flight
         self.pool.setMaxThreadCount(1)
+        self.closing = False  # read by the job: closed, it stops after the part in hand
         self.computed.connect(self._show)
         self.planned.connect(self._show_planning)
         self.failed.connect(self._failed)
@@ -271,6 +274,14 @@ class ReportsWindow(QWidget):
             return Period.quarter(chosen)
         return Period(self.start.date().toPython(), self.end.date().toPython())
 
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closed: a count in flight finishes its part, the rest is not started, and no
+        job holds the database once the window is gone (so it can be closed after)."""
+        self.closing = True
+        self.pool.clear()
+        self.pool.waitForDone()
+        super().closeEvent(event)
+
     def show_report(self) -> None:
         """Count the report on the window's worker; `computed` or `failed` answers."""
         try:
@@ -281,6 +292,7 @@ class ReportsWindow(QWidget):
         site = self.site.currentData()
         self.error.setText("Counting…")
         self.run.setEnabled(False)
+        self.closing = False
         self.pool.start(_ReportJob(self, [site] if site else None, period))
 
     def _failed(self, message: str) -> None:

@@ -86,6 +86,12 @@ def test_the_waits_are_coloured_against_the_targets(qtbot, window) -> None:
         assert axis.max() % axis.tickInterval() == 0
 
 
+def test_closed_while_counting_no_job_is_left_holding_the_database(qtbot, window) -> None:
+    show(qtbot, window, "2025-Q3")  # the figures are in; the waits told are being replayed
+    window.close()
+    assert window.pool.activeThreadCount() == 0  # the fixture then closes the database
+
+
 def test_the_survey_by_site_comments_services_and_avoidable_contact(qtbot, window) -> None:
     show(qtbot, window, "2025-Q3")
     assert cells(window.survey_sites) == [
