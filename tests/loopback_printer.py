@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass
@@ -59,7 +60,7 @@ class _Session:
         """Takes received bytes; returns the printer's answers to send back."""
         if self.printing:
             self.job.extend(data)
-            return b""
+            return self._after_cut()
         self.pending += data
         answers = b""
         while self.pending and not self.printing:
@@ -74,6 +75,28 @@ class _Session:
                 self.printing = True
                 self.job.extend(self.pending)
                 self.pending = b""
+        return answers
+
+
+    def _after_cut(self) -> bytes:
+        """Status requests after the job's last command (its paper cut, or the feed that
+        ends a ticket on a printer without a cutter: the kiosk asks whether the whole
+        ticket arrived) are answered, as a printer answers them at any time, and kept
+        out of the job. Elsewhere in a job (picture data) the bytes are print data."""
+        job = bytes(self.job)
+        end = len(job)
+        while end >= 3 and job[end - 3 : end - 1] == DLE_EOT:
+            end -= 3
+        if end == len(job) or not (
+            job[:end].endswith(CUTS) or (end >= 3 and job[end - 3 : end - 1] == b"\x1bd")
+        ):
+            return b""  # no request at the end, or more print data after it
+        tail = job[end:]
+        del self.job[end:]
+        answers = b""
+        for i in range(0, len(tail), 3):
+            self.requests.append(tail[i + 2])
+            answers += self.state.status(tail[i + 2])
         return answers
 
 
@@ -94,6 +117,11 @@ class PrinterListener:
         self.finished_at: list[float] = []  # time.perf_counter() at each job's last byte
         self.status_requests: list[int] = []  # every DLE EOT n received, in order
         self.connections = 0
+        # Set to N: the next job's connection is dropped (reset) after N bytes of print
+        # data, as a printer switched off or a cable pulled mid-ticket; its bytes so far
+        # go to `cut_jobs`, not `jobs`. One job only: the one after prints whole.
+        self.cut_next: int | None = None
+        self.cut_jobs: list[bytes] = []
         self.received = threading.Event()
         self.thread = threading.Thread(target=self._serve, name="loopback-printer", daemon=True)
         self.thread.start()
@@ -110,6 +138,15 @@ class PrinterListener:
                 while chunk := connection.recv(65536):
                     if answer := session.feed(chunk):
                         connection.sendall(answer)
+                    if self.cut_next is not None and len(session.job) >= self.cut_next:
+                        self.cut_jobs.append(bytes(session.job[: self.cut_next]))
+                        self.cut_next = None
+                        session.job.clear()
+                        # Closed with unread data and no linger: the kernel sends RST.
+                        connection.setsockopt(
+                            socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                        )
+                        break
             if session.job:
                 self.finished_at.append(time.perf_counter())
                 self.jobs.append(bytes(session.job))

@@ -34,7 +34,7 @@ def tcp(listener: PrinterListener, **kw) -> TicketPrinter:
 def test_a_ready_printer_is_asked_online_and_paper_then_prints(printer) -> None:
     done = tcp(printer).print_ticket(sample())
     assert printer.received.wait(5)
-    assert printer.status_requests == [1, 4]
+    assert printer.status_requests == [1, 4, 1]  # and online after it: all of it arrived
     assert printer.jobs == [done.sent]  # the status requests are not part of the ticket
     assert done.status.known and done.status.warning is None
 
