@@ -77,7 +77,6 @@ class _Session:
                 self.pending = b""
         return answers
 
-
     def _after_cut(self) -> bytes:
         """Status requests after the job's last command (its paper cut, or the feed that
         ends a ticket on a printer without a cutter: the kiosk asks whether the whole
