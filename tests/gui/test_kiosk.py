@@ -5,6 +5,7 @@ Every screen is saved as a PNG in each theme under tests/screenshots/kiosk/.
 
 from __future__ import annotations
 
+import re
 import socket
 from datetime import datetime
 from pathlib import Path
@@ -574,9 +575,27 @@ SCREENS = [
 ]
 
 
-@pytest.mark.parametrize("language", ["en", "pl", "ar"])
-@pytest.mark.parametrize("high_contrast", [False, True])
-@pytest.mark.parametrize("large_text", [False, True])
+# Each language in both text sizes, and in both themes; each theme in both text sizes.
+# The themes differ in colours only (test_the_themes_differ_in_colours_only), so a layout
+# that fits in one fits in the other.
+LOOKS = [
+    (language, large_text, (index + large_text) % 2 == 1)
+    for index, language in enumerate(["en", "pl", "ar"])
+    for large_text in (False, True)
+]
+
+
+def test_the_themes_differ_in_colours_only() -> None:
+    from kiosk.theme import stylesheet
+
+    for large_text in (False, True):
+        standard, contrast = (stylesheet(c, large_text) for c in (False, True))
+        assert standard != contrast
+        colourless = [re.sub(r"#[0-9a-fA-F]{6}", "#", s) for s in (standard, contrast)]
+        assert colourless[0] == colourless[1]
+
+
+@pytest.mark.parametrize(("language", "large_text", "high_contrast"), LOOKS)
 def test_every_screen_fits_keeps_its_controls_reachable_and_big(
     qtbot, office, printer, language, high_contrast, large_text
 ) -> None:

@@ -19,6 +19,7 @@ from shared.notices import Notices
 from shared.office import Office
 from shared.store import Database
 from shared.store.tables import survey_t
+from tests.gui.test_kiosk import LOOKS
 
 SHOTS = Path(__file__).resolve().parent.parent / "screenshots" / "survey"
 
@@ -266,9 +267,7 @@ SCREENS = [
 ]
 
 
-@pytest.mark.parametrize("language", ["en", "pl", "ar"])
-@pytest.mark.parametrize("high_contrast", [False, True])
-@pytest.mark.parametrize("large_text", [False, True])
+@pytest.mark.parametrize(("language", "large_text", "high_contrast"), LOOKS)
 def test_every_survey_screen_fits_and_keeps_its_controls_reachable(
     qtbot, office, language, high_contrast, large_text
 ) -> None:
