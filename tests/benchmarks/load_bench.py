@@ -35,8 +35,10 @@ What it simulates, each part through the same core API the app uses:
   notices), one at a time as the display's GUI thread does. A call counts as shown
   the moment the presenter hands it to the screen (drawing is not included: the
   call_latency benchmark measures a real display process, drawing and all).
-- Each site starts with as many visitors waiting as it has desks (a lunchtime
-  peak already under way), checked in before the clock starts.
+- Each site starts with the lunchtime peak under way: a visitor at every desk,
+  part-way through (called and started before the clock starts, so the desks finish
+  at random moments instead of all pressing Call next at once), and half as many
+  again waiting.
 
 Arrival rate. A busy site has 300 visitors a day (../shared/DOMAIN.md, "Sizes to
 design for": 100-300 a day, peaks at lunchtime; the council's busiest times are
@@ -103,6 +105,7 @@ DRAIN_SECONDS = 3.0  # the displays keep listening this long after the actors st
 SCHEDULE_SHARE = 0.99  # the kiosks must make this share of their drawn arrivals
 SCHEDULE_LAG_SECONDS = 5.0  # ...with a p95 lateness under this
 ERRORS_KEPT = 20  # examples of errors printed (all are counted)
+DISPLAYS_A_PROCESS = 5  # each display is its own PC: few to a process, for the GIL's sake
 
 
 def peak_hour_visitors() -> float:
@@ -318,12 +321,14 @@ class Desk:
         self.name = f"{site} {desk}"
         self.scale = scale
         self.waiting_for_me = 0
+        self.serving = ""  # the service of the visitor being served here, if any
         self.refresh()
 
     def refresh(self) -> None:
         """What the desk console reads every 5 s (reception/desk.py, DeskWindow._refresh)."""
         code = self.site.code
-        _mine = [v for v in self.office.with_desks(code) if v.desk == self.desk.name]
+        mine = [v for v in self.office.with_desks(code) if v.desk == self.desk.name]
+        self.serving = next((v.service for v in mine if v.state.value == "serving"), "")
         waiting = [w for w in self.office.waiting(code) if self.desk.serves(w.service)]
         _session = [d for d in self.staff.desks(code) if d.desk == self.desk.name]
         self.waiting_for_me = len(waiting)
@@ -339,7 +344,9 @@ class Desk:
 
         next_refresh = start + rng.uniform(0, DESK_REFRESH_SECONDS)
         step, at = "call", start + rng.uniform(*REACTION_SECONDS)
-        service = ""
+        service = self.serving
+        if service:  # the peak under way: a visitor already part-way through
+            step, at = "finish", start + rng.random() * self._service_seconds(service, rng)
         while True:
             _sleep_until(min(next_refresh, at), stop)
             now = time.time()
@@ -422,6 +429,7 @@ def display_reader_class() -> type:
     class DisplayReader:
         _refresh = DisplayPresenter._refresh
         ticker_text = DisplayPresenter.ticker_text
+        _predicted_waits = DisplayPresenter._predicted_waits
         refresh = DisplayPresenter.refresh
 
         def __init__(self, url: str, site: str, rec: Recorder) -> None:
@@ -440,6 +448,9 @@ def display_reader_class() -> type:
                 for row in self.office.calls_since(site, 0, limit=1000, late_seconds=LATE_SECONDS)
                 if row["event_id"] <= self.last_id
             }
+            self.clock = time.monotonic
+            self._waits: dict[str, int] | None = None
+            self._waits_at = 0.0
             self.called = _Emit(self._shown)
             self.ticker_changed = _Emit(lambda _text: None)
             self.events: queue.Queue[str] = queue.Queue()
@@ -623,6 +634,62 @@ class Sampler:
         self.conn.close()
 
 
+class CpuShares:
+    """Where the machine's CPU went over the run (Linux /proc): the load generator (this
+    process and its workers), the PostgreSQL server we started, and everything else
+    (other programs on the same machine)."""
+
+    def __init__(self, ours: list[int], server: Any) -> None:
+        self.ours = ours
+        self.postmaster = 0
+        if server is not None:
+            with contextlib.suppress(OSError, ValueError):
+                pid_file = server.data / "postmaster.pid"
+                self.postmaster = int(pid_file.read_text().split()[0])
+        self.marks: list[tuple[float, float, float, float]] = []
+
+    @staticmethod
+    def _stat(pid: int) -> tuple[int, float]:
+        """(parent pid, CPU seconds) of a process."""
+        try:
+            with open(f"/proc/{pid}/stat") as stream:
+                fields = stream.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return 0, 0.0
+        return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def mark(self) -> None:
+        try:
+            with open("/proc/stat") as stream:
+                jiffies = [int(x) for x in stream.readline().split()[1:9]]
+            pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+        except OSError:
+            return
+        busy = (sum(jiffies) - jiffies[3] - jiffies[4]) / os.sysconf("SC_CLK_TCK")
+        ours = sum(self._stat(pid)[1] for pid in self.ours)
+        server = 0.0
+        if self.postmaster:
+            for pid in pids:
+                parent, seconds = self._stat(pid)
+                if pid == self.postmaster or parent == self.postmaster:
+                    server += seconds
+        self.marks.append((time.time(), busy, ours, server))
+
+    def shares(self) -> dict[str, Any]:
+        if len(self.marks) < 2:
+            return {}
+        (t0, busy0, ours0, server0), (t1, busy1, ours1, server1) = self.marks[:2]
+        seconds = t1 - t0
+        busy, ours, server = busy1 - busy0, ours1 - ours0, server1 - server0
+        return {
+            "cores": os.cpu_count(),
+            "machine_busy_cores": round(busy / seconds, 2),
+            "load_generator_cores": round(ours / seconds, 2),
+            "postgres_cores": round(server / seconds, 2) if self.postmaster else None,
+            "other_programs_cores": round(max(0.0, busy - ours - server) / seconds, 2),
+        }
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from shared.domain import DomainError
     from shared.office import Office
@@ -659,7 +726,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         scale = args.service_scale or auto_scale(
             args.desks, per_site_hour, mean_service_seconds(layout)
         )
-        prefilled = _prefill(office, codes, args.desks, random.Random(args.seed))
+        prefilled = _prefill(office, codes, random.Random(args.seed))
         site_ids = _site_ids(db, codes)
 
         # Plan the processes: actors spread evenly, the displays in their own.
@@ -683,7 +750,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             processes.append(_spawn({**base, "role": "actors", "actors": share, "offset": offset}))
             offset += len(share)
         displays = [("display", code, "display") for code in codes]
-        processes.append(_spawn({**base, "role": "displays", "actors": displays, "offset": offset}))
+        for index in range(0, len(displays), DISPLAYS_A_PROCESS):
+            group = displays[index : index + DISPLAYS_A_PROCESS]
+            processes.append(
+                _spawn({**base, "role": "displays", "actors": group, "offset": offset})
+            )
+            offset += len(group)
         ready = [_read_line(p, 300, "ready line")["ready"] for p in processes]
         if sum(ready) != len(everyone) + len(displays):
             raise RuntimeError(
@@ -693,6 +765,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         sampler = Sampler(url, site_ids)
         connections_before, waiting_before = sampler.sample()
         log_mark = _log_size(server)
+        cpu = CpuShares([os.getpid(), *(p.pid for p in processes)], server)
         start = time.time() + 2.0
         stop = start + args.minutes * 60
         for process in processes:
@@ -700,6 +773,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             process.stdin.write(f"go {start} {stop}\n")
             process.stdin.flush()
         sampler.start()
+        _sleep_until(start, math.inf)
+        cpu.mark()
+        _sleep_until(stop, math.inf)
+        cpu.mark()
         results = [_read_line(p, args.minutes * 60 + 240, "results") for p in processes]
         sampler.close()
         server_errors = _server_errors(server, log_mark)
@@ -709,6 +786,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         figures["queue"]["at_start"] = waiting_before
         figures["connections"]["before_start"] = connections_before
+        figures["cpu"] = cpu.shares()
         db.dispose()
         return figures
     finally:
@@ -742,14 +820,20 @@ def _refuse_used(office: Any, codes: list[str]) -> None:
             )
 
 
-def _prefill(office: Any, codes: list[str], per_site: int, rng: random.Random) -> set[int]:
-    """A lunchtime peak under way: as many waiting as there are desks, at every site."""
+def _prefill(office: Any, codes: list[str], rng: random.Random) -> set[int]:
+    """A lunchtime peak under way at every site: a visitor at every desk (called and
+    started before the clock starts, so the desks finish at random moments rather than
+    all calling at once) and half as many again waiting."""
     weights = mix()
     ids = set()
     for code in codes:
-        for _ in range(per_site):
+        desks = office.site(code).desks
+        for _ in range(len(desks) + len(desks) // 2):
             service = rng.choices(list(weights), list(weights.values()))[0]
             ids.add(office.checkin(code, service).visit_id)
+        for desk in desks:
+            if office.call_next(code, desk.name).ticket is not None:
+                office.start(code, desk=desk.name)
     return ids
 
 
@@ -867,11 +951,19 @@ def _audit(
     display_ms = [
         (shown_first[(c[0], c[2])] - c[4]) * 1000 for c in calls if (c[0], c[2]) in shown_first
     ]
-    called = [v for v in visits.values() if v.first_called_at is not None]
+    # From Call next's return (its commit) to the display: the notification and the read.
+    after_commit_ms = [
+        (shown_first[(c[0], c[2])] - c[4]) * 1000 - c[5]
+        for c in calls
+        if (c[0], c[2]) in shown_first
+    ]
+    run_calls = {c[3] for c in calls}
+    called = [v for v in visits.values() if v.id in run_calls and v.first_called_at is not None]
     waits = [(v.first_called_at - v.arrived_at).total_seconds() / 60 for v in called]
     return {
         "problems": problems,
         "display_ms": display_ms,
+        "after_commit_ms": after_commit_ms,
         "visits": len(visits),
         "waiting_at_end": sum(1 for v in visits.values() if v.state in ("checked_in", "greeted")),
         "waiting_by_site": Counter(
@@ -923,7 +1015,7 @@ def _figures(
             "peak_hour_visitors_per_site": round(peak_hour_visitors(), 1),
             "arrivals_per_hour": round(asked, 1),
             "service_scale": scale,
-            "processes": args.processes + 1,
+            "processes": args.processes + math.ceil(args.sites / DISPLAYS_A_PROCESS),
         },
         "checkins": len(checkins),
         "calls": len(calls),
@@ -944,6 +1036,7 @@ def _figures(
         + [{"audit": p} for p in problems[:ERRORS_KEPT]]
         + [{"server_log": line} for line in server_errors[:ERRORS_KEPT]],
         "call_to_display_ms": summary(audit["display_ms"]),
+        "commit_to_display_ms": summary(audit["after_commit_ms"]),
         "call_next_ms": summary([c[5] for c in calls], 2),
         "checkin_ms": summary([c[3] for c in checkins], 2),
         "start_ms": summary(gather("starts"), 2),
@@ -1029,6 +1122,18 @@ def report_lines(figures: dict[str, Any]) -> list[str]:
         f"kiosk link steps, {figures['display_refreshes']} display refreshes after "
         f"{figures['notifications']} notifications",
     ]
+    after = figures["commit_to_display_ms"]
+    lines.append(
+        f"of the call to display, from Call next's commit: median {after['median']} ms, "
+        f"p95 {after['p95']} ms (the notification and the display's read)"
+    )
+    cpu = figures.get("cpu") or {}
+    if cpu:
+        lines.append(
+            f"CPU over the run ({cpu['cores']} cores): {cpu['machine_busy_cores']} busy = load "
+            f"generator {cpu['load_generator_cores']} + PostgreSQL {cpu['postgres_cores']} + "
+            f"other programs {cpu['other_programs_cores']}"
+        )
     for example in figures["error_examples"]:
         lines.append(f"  error: {json.dumps(example)}")
     return lines
