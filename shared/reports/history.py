@@ -29,7 +29,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 
 from shared.domain import DomainError, Outcome, OutcomeKind, State, Visit, quoted
 from shared.domain.tickets import normalise_ticket, ticket_day
@@ -133,8 +133,13 @@ def _outcome(cell: str) -> tuple[str, str]:
     return wanted, detail.strip()
 
 
-def _visit(tx: Tx, record: dict[str, str]) -> tuple[repo.SiteRef, Visit, Any]:
-    ref = repo.get_site(tx, record.get("site", "").strip())
+def _visit(
+    tx: Tx, record: dict[str, str], sites: dict[str, repo.SiteRef]
+) -> tuple[repo.SiteRef, Visit, Any]:
+    code = record.get("site", "").strip()
+    ref = sites.get(code)
+    if ref is None:  # each site's configuration read (and parsed) once per import
+        ref = sites[code] = repo.get_site(tx, code)
     site = ref.site
     service = site.service(record.get("service", "").strip().lower())
     arrived = _time(record, "arrived_at")
@@ -299,6 +304,7 @@ def _import(tx: Tx, reader: Any, path: Path, skip_bad: bool) -> ImportReport:
         )
         raise DomainError(f"{path}, line 1: {problem} (expected {', '.join(COLUMNS)})")
     seen: set[tuple[int, Any, str]] = set()
+    sites: dict[str, repo.SiteRef] = {}
     changed_sites: dict[int, repo.SiteRef] = {}
     line = reader.line_num
     for values in reader:
@@ -314,9 +320,8 @@ def _import(tx: Tx, reader: Any, path: Path, skip_bad: bool) -> ImportReport:
             if any("\x00" in v for v in values):  # PostgreSQL cannot store it; never meant
                 raise DomainError("a cell holds a NUL character: is this a text file?")
             cells = {name: value.strip() for name, value in zip(names, values, strict=False)}
-            with tx.conn.begin_nested():
-                ref = _insert(tx, cells, seen, report)
-                changed_sites[ref.id] = ref
+            ref = _insert(tx, cells, seen, sites, report)
+            changed_sites[ref.id] = ref
         except DomainError as error:
             report.bad.append((first_line, str(error)))
     if report.bad and not skip_bad:
@@ -327,21 +332,29 @@ def _import(tx: Tx, reader: Any, path: Path, skip_bad: bool) -> ImportReport:
     return report
 
 
+# Built once: a statement built per row costs more than the row's own work.
+_CLASH = select(visit_t.c.id).where(
+    visit_t.c.site_id == bindparam("s"),
+    visit_t.c.ticket_day == bindparam("d"),
+    visit_t.c.ticket == bindparam("t"),
+)
+_INSERT_VISIT = insert(visit_t).returning(visit_t.c.id)
+_INSERT_SURVEY = insert(survey_t)
+
+
 def _insert(
-    tx: Tx, cells: dict[str, str], seen: set[tuple[int, Any, str]], report: ImportReport
+    tx: Tx,
+    cells: dict[str, str],
+    seen: set[tuple[int, Any, str]],
+    sites: dict[str, repo.SiteRef],
+    report: ImportReport,
 ) -> repo.SiteRef:
-    """One row into the database (inside its savepoint), or DomainError."""
-    ref, visit, day = _visit(tx, cells)
+    """One row into the database, or DomainError. Every check comes before the first
+    write, so a refused row writes nothing (no savepoint needed)."""
+    ref, visit, day = _visit(tx, cells, sites)
     key = (ref.id, day, visit.ticket)
     clash = (
-        key in seen
-        or tx.conn.execute(
-            select(visit_t.c.id).where(
-                visit_t.c.site_id == ref.id,
-                visit_t.c.ticket_day == day,
-                visit_t.c.ticket == visit.ticket,
-            )
-        ).first()
+        key in seen or tx.conn.execute(_CLASH, {"s": ref.id, "d": day, "t": visit.ticket}).first()
     )
     if clash:
         raise DomainError(f"ticket {visit.ticket} is already used at {ref.code} on {day}")
@@ -353,21 +366,20 @@ def _insert(
     }
     columns = repo._columns(visit, ref.site)
     visit_id = tx.conn.execute(
-        insert(visit_t)
-        .values(site_id=ref.id, ticket=visit.ticket, ticket_day=day, **columns)
-        .returning(visit_t.c.id)
+        _INSERT_VISIT, {"site_id": ref.id, "ticket": visit.ticket, "ticket_day": day, **columns}
     ).scalar_one()
     comment = cells.get("survey_comment") or None
     if any(v is not None for v in answers.values()) or comment:
         tx.conn.execute(
-            insert(survey_t).values(
-                site_id=ref.id,
-                visit_id=visit_id,
-                answered_at=visit.ended_at or visit.arrived_at,
-                comment=comment,
-                language="en",
+            _INSERT_SURVEY,
+            {
+                "site_id": ref.id,
+                "visit_id": visit_id,
+                "answered_at": visit.ended_at or visit.arrived_at,
+                "comment": comment,
+                "language": "en",
                 **answers,
-            )
+            },
         )
         report.surveys += 1
     seen.add(key)
