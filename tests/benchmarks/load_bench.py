@@ -50,10 +50,12 @@ ask for 5,410 an hour (1.50 a second). `--service-scale auto` shortens services 
 that the desks would be 90% busy at that rate (0.315 with 20 desks; at 1.0, real
 service times, 20 desks keep up with about 100 an hour, and the queue grows).
 
-Actors run as threads in `--processes` worker processes (and the displays in one
-more), so 480 actors and 20 displays cost 5 processes, not 500; each actor has its
+Actors run as threads in `--processes` worker processes (and the displays five to a
+process), so 480 actors and 20 displays cost 8 processes, not 500; each actor has its
 own connection, as separate PCs would. The load generator shares the machine's
-cores with the server: on a small machine the figures include its own Python time.
+cores with the server: on a small machine the figures include its own Python time
+(500 PCs' worth), and the run prints where the CPU went (the load generator, the
+server it started, other programs).
 
 Counted as an error: any exception in any actor or display; a server log ERROR
 (own server only); and the audit afterwards: duplicate ticket numbers, a check-in
