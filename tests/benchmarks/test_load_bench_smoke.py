@@ -22,7 +22,7 @@ def test_a_small_council_runs_without_errors_and_reports_every_figure(pg_url: st
             "-m",
             "tests.benchmarks.load_bench",
             *("--db", pg_url, "--sites", str(SITES), "--desks", str(DESKS)),
-            *("--kiosks", str(KIOSKS), "--minutes", "0.25", "--peak-factor", "40"),
+            *("--kiosks", str(KIOSKS), "--minutes", "0.2", "--peak-factor", "40"),
             *("--processes", "2", "--json"),
         ],
         capture_output=True,
