@@ -1193,6 +1193,8 @@ def main(argv: list[str] | None = None) -> int:
         worker(json.loads(sys.stdin.readline()))
         return 0
     args = parse_args(argv)
+    from sqlalchemy.exc import SQLAlchemyError
+
     from shared.domain import DomainError
 
     try:
@@ -1200,6 +1202,16 @@ def main(argv: list[str] | None = None) -> int:
     except DomainError as error:
         print(f"load test: {error}", file=sys.stderr)
         return 2
+    except SQLAlchemyError as error:  # --db names a server that cannot be reached or used
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+        print(
+            f"load test: the database cannot be used: {reason[0] if reason else error}",
+            file=sys.stderr,
+        )
+        return 2
+    except RuntimeError as error:  # no PostgreSQL here, or a worker that did not start
+        print(f"load test: {error}", file=sys.stderr)
+        return 1
     lines = verdicts(figures)
     met = all(ok for ok, _ in lines)
     if args.json:

@@ -70,3 +70,18 @@ def test_a_bad_option_exits_2_with_usage(argv: list[str]) -> None:
     assert result.returncode == 2
     assert "usage:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_database_that_cannot_be_reached_exits_2_with_a_clear_message() -> None:
+    from tests.pg import free_port
+
+    url = f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/none"
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks.load_bench", "--db", url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("load test: the database cannot be used:")
+    assert "Traceback" not in result.stderr
