@@ -622,6 +622,16 @@ class Sampler:
         ).fetchone()
         return int(connections[0]), int(waiting[0])  # type: ignore[index]
 
+    def server_counts(self) -> dict[str, int]:
+        """The server's own counters for this database (pg_stat_database)."""
+        row = self.conn.execute(
+            "SELECT xact_commit, xact_rollback, deadlocks, tup_returned + tup_fetched, "
+            "tup_inserted + tup_updated + tup_deleted "
+            "FROM pg_stat_database WHERE datname = current_database()"
+        ).fetchone()
+        keys = ("commits", "rollbacks", "deadlocks", "rows_read", "rows_written")
+        return dict(zip(keys, (int(v) for v in row), strict=True)) if row else {}
+
     def _run(self) -> None:
         while not self._stop.wait(5.0):
             with contextlib.suppress(Exception):
@@ -777,8 +787,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         sampler.start()
         _sleep_until(start, math.inf)
         cpu.mark()
+        counts_before = sampler.server_counts()
         _sleep_until(stop, math.inf)
         cpu.mark()
+        counts_after = sampler.server_counts()
         results = [_read_line(p, args.minutes * 60 + 240, "results") for p in processes]
         sampler.close()
         server_errors = _server_errors(server, log_mark)
@@ -789,6 +801,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         figures["queue"]["at_start"] = waiting_before
         figures["connections"]["before_start"] = connections_before
         figures["cpu"] = cpu.shares()
+        seconds = stop - start
+        figures["server"] = {
+            f"{key}_per_second": round((counts_after[key] - counts_before.get(key, 0)) / seconds, 1)
+            for key in counts_after
+        }
         db.dispose()
         return figures
     finally:
@@ -1129,6 +1146,14 @@ def report_lines(figures: dict[str, Any]) -> list[str]:
         f"of the call to display, from Call next's commit: median {after['median']} ms, "
         f"p95 {after['p95']} ms (the notification and the display's read)"
     )
+    server = figures.get("server") or {}
+    if server:
+        lines.append(
+            f"the server: {server['commits_per_second']} transactions a second "
+            f"({server['rollbacks_per_second']} rolled back, {server['deadlocks_per_second']} "
+            f"deadlocks), rows read {server['rows_read_per_second']} and written "
+            f"{server['rows_written_per_second']} a second"
+        )
     cpu = figures.get("cpu") or {}
     if cpu:
         lines.append(
