@@ -241,6 +241,11 @@ class Office:
             ticket = format_ticket(
                 chosen.letter, self._next_sequence(tx, ref.id, day, chosen.letter)
             )
+            # Arrived once the number is taken: check-ins for a service take turns at its
+            # counter, so numbers, arrival times and the queue's order agree (one that
+            # began first but waited for the counter was otherwise ranked before the
+            # visitor who took the number ahead of it, and could be called after them).
+            _time_after_lock(tx)
             visit = Visit(
                 site=ref.code,
                 service=chosen.code,

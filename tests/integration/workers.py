@@ -38,9 +38,11 @@ def desk(url: str, site: str, name: str, start: Any, kiosks_done: Any, results: 
     calls = []
     idle_after_done = 0
     while True:
+        began = time.monotonic()  # the machine's clock, the same in every process
         result = office.call_next(site, name)
         if result.ticket is not None:
-            calls.append((result.visit_id, result.ticket, result.service, result.called_at))
+            span = (began, time.monotonic())
+            calls.append((result.visit_id, result.ticket, result.service, result.called_at, span))
             idle_after_done = 0
             continue
         if kiosks_done.is_set():
