@@ -121,5 +121,7 @@ done
 case "$verb" in
     setup) say "ready. Try: .venv/bin/onestop --help" ;;
     demo) exec .venv/bin/onestop demo "$@" ;;
-    test) exec .venv/bin/python -m pytest "$@" ;;
+    # The suite in one process per core (pytest-xdist; each worker starts its own
+    # PostgreSQL server); ONESTOP_TEST_WORKERS=0 runs it in this one process.
+    test) exec .venv/bin/python -m pytest -n "${ONESTOP_TEST_WORKERS:-auto}" --dist worksteal "$@" ;;
 esac
