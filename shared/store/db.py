@@ -11,7 +11,8 @@
   a connection gives up after 3 s and notices a dead server or network within
   seconds (TCP keepalives, tcp_user_timeout), and the pool tests each connection
   before lending it (pre-ping), so a restarted server is reconnected to at the
-  next transaction.
+  next transaction. No statement is prepared on the server (each is planned with
+  its values: a generic plan read a year of history to find today's calls).
 """
 
 from __future__ import annotations
@@ -143,7 +144,11 @@ def make_engine(url: str | None = None) -> Engine:
         return _sqlite_engine(url)
     return create_engine(
         url,
-        connect_args=pg_connect_options(url),
+        # Every statement planned with its own values: psycopg's default prepares a
+        # statement on the server after 5 runs, and PostgreSQL then switches to a generic
+        # plan, which with a year of history scanned the whole visit_event table for the
+        # display's read of today's calls (2 ms became 100 ms; docs/load.md).
+        connect_args={**pg_connect_options(url), "prepare_threshold": None},
         pool_pre_ping=True,
         pool_size=5,
         max_overflow=5,
