@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -183,6 +184,9 @@ class Database:
         self.url = resolve_url(url)
         self.clock = clock
         self.engine = make_engine(self.url)
+        # Let go of without dispose() (a window's, a test's): its pooled connections are
+        # closed, not left for the garbage collector to find open.
+        weakref.finalize(self, self.engine.dispose)
         self.dialect = self.engine.dialect.name
         if migrate:
             from .migrate import upgrade

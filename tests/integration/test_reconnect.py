@@ -266,3 +266,15 @@ def _application_names(url: str) -> set[str]:
     with psycopg.connect(conninfo) as conn:
         rows = conn.execute("SELECT application_name FROM pg_stat_activity").fetchall()
     return {row[0] for row in rows}
+
+
+def test_a_database_let_go_without_dispose_closes_its_connections(pg_url: str) -> None:
+    import gc
+
+    db = Database(pg_url)
+    with db.engine.connect() as connection:
+        raw = connection.connection.dbapi_connection  # back to the pool, still open
+    assert raw is not None and not raw.closed
+    del db, connection
+    gc.collect()
+    assert raw.closed
