@@ -132,6 +132,9 @@ class PostgresServer:
     host: str = "127.0.0.1"
     superuser: str = "postgres"
     MAX_CONNECTIONS = 200  # a class setting, not a field: the load test's subclass has more
+    # Durability off: a test's data need not survive a crash of the machine, nor of the
+    # server (the chaos tests' subclass keeps what it acknowledged).
+    DURABILITY = ("-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off")
     _run_as: list[str] = field(default_factory=list)
     _watchdog: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
@@ -214,9 +217,7 @@ class PostgresServer:
                 "-c listen_addresses=127.0.0.1",
                 f"-c port={self.port}",
                 f"-c unix_socket_directories={self.directory}",
-                "-c fsync=off",
-                "-c synchronous_commit=off",
-                "-c full_page_writes=off",
+                *self.DURABILITY,
                 f"-c max_connections={self.MAX_CONNECTIONS}",
             ]
         )

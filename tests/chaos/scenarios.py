@@ -343,30 +343,8 @@ class DurableServer(PostgresServer):
     a client was told had been made, which no real server does (found as a kiosk's
     ticket missing after the crash: the server's setting, not the product)."""
 
-    def _pg_ctl_start(self) -> None:
-        options = " ".join(
-            [
-                "-c listen_addresses=127.0.0.1",
-                f"-c port={self.port}",
-                f"-c unix_socket_directories={self.directory}",
-                "-c fsync=off",  # the machine itself does not crash here: only the server
-                "-c synchronous_commit=on",
-                "-c max_connections=200",
-            ]
-        )
-        self._run(
-            str(self.bindir / "pg_ctl"),
-            "-D",
-            str(self.data),
-            "-l",
-            str(self.directory / "server.log"),
-            "-o",
-            options,
-            "-w",
-            "-t",
-            "60",
-            "start",
-        )
+    # fsync off: the machine itself does not crash here, only the server.
+    DURABILITY = ("-c fsync=off", "-c synchronous_commit=on")
 
 
 @contextmanager
