@@ -166,7 +166,8 @@ def _wait_for_event(log: Path, event: str, timeout: float = 60) -> None:
 
 
 def _stop(process: subprocess.Popen[str]) -> None:
-    for stream in (process.stdin, process.stdout):
+    """Close its pipes, ask it to end, and kill it if it will not (the benchmarks' workers)."""
+    for stream in (process.stdin, process.stdout, process.stderr):
         if stream is not None:
             with contextlib.suppress(OSError):
                 stream.close()

@@ -92,6 +92,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tests.benchmarks.call_latency import _stop
+
 DISPLAY_TARGET_MS = 300
 PEAK_DAY_VISITORS = 300  # a busy site's day (DOMAIN.md: 100-300 visitors a day)
 OPENING_HOURS = range(9, 17)  # Bootle: 09:00-17:00, Monday to Friday
@@ -574,20 +576,6 @@ def _read_line(process: subprocess.Popen[str], timeout: float, what: str) -> dic
             f"a worker process gave no {what} within {timeout:.0f} s{tail and ':'}\n{tail}"
         )
     return json.loads(answer[0])
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    for stream in (process.stdin, process.stdout, process.stderr):
-        if stream is not None:
-            with contextlib.suppress(OSError):
-                stream.close()
-    if process.poll() is None:
-        process.terminate()
-    try:
-        process.wait(20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(10)
 
 
 def _start_server(connections: int) -> Any:
